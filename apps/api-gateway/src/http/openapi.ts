@@ -1,0 +1,21 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemView } from './problem-responses';
+
+/** OpenAPI 3 at /docs-json, Swagger UI at /docs. */
+export function mountOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Statusync API')
+      .setDescription(
+        'Keep your availability status in step across GitHub and Slack. Every /api/v1 route needs `Authorization: Bearer <JWT>`. ' +
+          'Errors are RFC 9457 problem details (`application/problem+json`) with `errors: [{ field, reason }]`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+    { extraModels: [ProblemView] },
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

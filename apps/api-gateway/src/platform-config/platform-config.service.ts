@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, ProblemException, TokenCipher } from '@statusync/core';
+import { PlatformConfigEntity, PlatformConfigsRepository } from '@statusync/db';
+import { PlatformAuthError, PlatformError, PlatformId, PlatformRegistry } from '@statusync/platforms';
+import { PlatformConfigView } from './platform-config.dto';
+
+export const toView = (config: PlatformConfigEntity): PlatformConfigView => ({
+  platform: config.platform,
+  accountName: config.accountName,
+  state: config.state,
+  reauthReason: config.reauthReason,
+  connectedAt: config.createdAt.toISOString(),
+  updatedAt: config.updatedAt.toISOString(),
+});
+
+/**
+ * Connecting a platform: the token is checked against the platform first (the one call the gateway makes
+ * to a platform), then stored encrypted. The encryption context binds it to this user and platform.
+ */
+@Injectable()
+export class PlatformConfigService {
+  private readonly logger = new Logger(PlatformConfigService.name);
+  private readonly cipher: TokenCipher;
+
+  constructor(
+    private readonly configs: PlatformConfigsRepository,
+    private readonly platforms: PlatformRegistry,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cipher = new TokenCipher(config.tokenEncryptionKeys);
+  }
+
+  async connect(userId: string, platform: PlatformId, token: string): Promise<PlatformConfigView> {
+    const account = await this.verify(platform, token);
+    const sealed = this.cipher.encrypt(token, `${userId}/${platform}`);
+    const saved = await this.configs.upsert({
+      userId,
+      platform,
+      accountId: account.accountId,
+      accountName: account.accountName,
+      tokenCiphertext: sealed.ciphertext,
+      tokenKeyId: sealed.keyId,
+    });
+    this.logger.log({ userId, platform, accountName: account.accountName }, 'platform connected');
+    return toView(saved);
+  }
+
+  async list(userId: string): Promise<PlatformConfigView[]> {
+    return (await this.configs.listForUser(userId)).map(toView);
+  }
+
+  async disconnect(userId: string, platform: PlatformId): Promise<void> {
+    if (!(await this.configs.delete(userId, platform))) {
+      throw new ProblemException(404, 'not-found', 'Not Found', `${platform} is not configured`);
+    }
+    this.logger.log({ userId, platform }, 'platform disconnected');
+  }
+
+  private async verify(platform: PlatformId, token: string) {
+    try {
+      return await this.platforms.get(platform).verify(token);
+    } catch (error) {
+      if (error instanceof PlatformAuthError || (error instanceof PlatformError && error.permanent)) {
+        throw new ProblemException(422, 'invalid-token', 'Token rejected by the platform', `${platform} rejected the token: ${error.code}`, [
+          { field: 'token', reason: `${platform} answered ${error.code}` },
+        ], { platform, platformError: error.code });
+      }
+      if (error instanceof PlatformError) {
+        throw new ProblemException(503, 'platform-unavailable', 'Platform unavailable', `${platform} could not be reached to check the token (${error.code}); try again`, undefined, {
+          platform,
+          platformError: error.code,
+          retryAfterSeconds: Math.max(1, Math.ceil(((error as { retryAfterMs?: number }).retryAfterMs ?? 5_000) / 1000)),
+        });
+      }
+      throw error;
+    }
+  }
+}

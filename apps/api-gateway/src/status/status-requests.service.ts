@@ -1,0 +1,120 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ProblemException } from '@statusync/core';
+import { IdempotencyKeyTakenError, PlatformConfigsRepository, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
+import { PlatformId } from '@statusync/platforms';
+import { StatusSyncProducer } from '@statusync/queue';
+import { fingerprintOf } from './fingerprint';
+import { RequestContext, StatusRequest } from './status-request';
+import { acceptedView } from './status-views.mapper';
+import { AcceptedUpdateView } from './status.views';
+
+/** How long the API waits for Redis before answering anyway; the outbox sweep enqueues what is missing. */
+const ENQUEUE_WAIT_MS = 2_000;
+
+export interface Accepted {
+  view: AcceptedUpdateView;
+  replayed: boolean;
+}
+
+/**
+ * Accepting a status change: decide the platforms, honour Idempotency-Key, record the update with one
+ * pending delivery per platform, then enqueue one job per platform. The record is the source of truth:
+ * if Redis is slow or down, the scheduler's outbox sweep enqueues the jobs later, so nothing accepted is lost.
+ */
+@Injectable()
+export class StatusRequestsService {
+  private readonly logger = new Logger(StatusRequestsService.name);
+
+  constructor(
+    private readonly updates: StatusUpdatesRepository,
+    private readonly configs: PlatformConfigsRepository,
+    private readonly producer: StatusSyncProducer,
+  ) {}
+
+  async accept(request: StatusRequest, context: RequestContext): Promise<Accepted> {
+    const fingerprint = context.idempotencyKey ? fingerprintOf(context.fingerprintSource) : null;
+    if (context.idempotencyKey) {
+      const earlier = await this.updates.findByIdempotencyKey(context.userId, context.idempotencyKey);
+      if (earlier) return this.replay(earlier, fingerprint);
+    }
+    const platforms = await this.targetPlatforms(context.userId, request.platforms);
+    let recorded;
+    try {
+      recorded = await this.updates.create({
+        userId: context.userId,
+        kind: request.kind,
+        preset: request.preset,
+        emoji: request.emoji,
+        message: request.message,
+        limitedAvailability: request.limitedAvailability,
+        expiresAt: request.expiresAt,
+        platforms,
+        idempotencyKey: context.idempotencyKey,
+        requestFingerprint: fingerprint,
+        requestId: context.requestId,
+      });
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTakenError)) throw error;
+      // A concurrent request with the same key won the race; answer as its replay.
+      const winner = await this.updates.findByIdempotencyKey(context.userId, context.idempotencyKey!);
+      if (!winner) throw new ProblemException(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is in progress; retry shortly');
+      return this.replay(winner, fingerprint);
+    }
+    await this.enqueue(recorded.update, context.requestId);
+    return { view: acceptedView(recorded.update), replayed: false };
+  }
+
+  private replay(earlier: StatusUpdateEntity, fingerprint: string | null): Accepted {
+    if (earlier.requestFingerprint !== fingerprint) {
+      throw new ProblemException(
+        422,
+        'idempotency-key-reused',
+        'Idempotency-Key reused',
+        'This Idempotency-Key was already used for a different request in the last 24 hours',
+        [{ field: 'Idempotency-Key', reason: 'already used with a different request body' }],
+      );
+    }
+    return { view: acceptedView(earlier), replayed: true };
+  }
+
+  /** The requested platforms, each of which must be configured; by default every configured one. */
+  private async targetPlatforms(userId: string, requested: PlatformId[] | undefined): Promise<PlatformId[]> {
+    const configured = new Set((await this.configs.listForUser(userId)).map((config) => config.platform));
+    if (!requested) {
+      if (configured.size === 0) {
+        throw new ProblemException(422, 'no-platform-configured', 'No platform configured', 'Connect a platform first: POST /api/v1/config/platforms', [
+          { field: 'platforms', reason: 'no platform is configured for this user' },
+        ]);
+      }
+      return [...configured] as PlatformId[];
+    }
+    const missing = requested.filter((platform) => !configured.has(platform));
+    if (missing.length > 0) {
+      throw new ProblemException(
+        422,
+        'platform-not-configured',
+        'Platform not configured',
+        `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not configured for this user`,
+        missing.map((platform) => ({ field: 'platforms', reason: `${platform} is not configured` })),
+      );
+    }
+    return requested;
+  }
+
+  private async enqueue(update: StatusUpdateEntity, requestId: string | null): Promise<void> {
+    const jobs = (update.platforms as PlatformId[]).map((platform) => ({ updateId: update.id, platform, userId: update.userId, requestId }));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.producer.enqueue(jobs),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`enqueue took longer than ${ENQUEUE_WAIT_MS} ms`)), ENQUEUE_WAIT_MS);
+        }),
+      ]);
+    } catch (error) {
+      this.logger.warn({ err: error, updateId: update.id, requestId }, 'enqueue failed; the outbox sweep will enqueue it');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DbModule } from '@statusync/db';
+import { QueueModule } from '@statusync/queue';
+import { StatusController } from './status.controller';
+import { StatusQueriesService } from './status-queries.service';
+import { StatusRequestsService } from './status-requests.service';
+
+@Module({
+  imports: [DbModule, QueueModule],
+  controllers: [StatusController],
+  providers: [StatusRequestsService, StatusQueriesService],
+})
+export class StatusModule {}

@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, TokenCipher } from '@statusync/core';
+import {
+  DeliveriesRepository,
+  PlatformConfigsRepository,
+  StatusDeliveryEntity,
+  StatusUpdateEntity,
+  StatusUpdatesRepository,
+  SyncAttempt,
+} from '@statusync/db';
+import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRegistry, StatusToApply } from '@statusync/platforms';
+import { SyncStatusJob } from '@statusync/queue';
+import { Job, UnrecoverableError } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { parseSyncStatusJob } from './sync-status-job';
+
+/** What one attempt decided; the job's fate (done, retry, give up) follows from it after the commit. */
+type AttemptResult =
+  | { kind: 'done'; outcome: 'succeeded' | 'superseded' | 'skipped' }
+  | { kind: 'retry'; error: PlatformError }
+  | { kind: 'failed'; code: string; message: string };
+
+/**
+ * Pushes one status update to one platform. Idempotent: a delivery that is already final is skipped, and the
+ * platform-config row lock plus `applied_seq` make last-write-wins hold across workers and late retries.
+ * Every attempt is recorded in `sync_logs` in the same transaction as the delivery's new state.
+ */
+@Injectable()
+export class StatusSyncProcessor {
+  private readonly logger = new Logger(StatusSyncProcessor.name);
+  private readonly cipher: TokenCipher;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly updates: StatusUpdatesRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly configs: PlatformConfigsRepository,
+    private readonly platforms: PlatformRegistry,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cipher = new TokenCipher(config.tokenEncryptionKeys);
+  }
+
+  async process(job: Job<SyncStatusJob>): Promise<string> {
+    const payload = parseSyncStatusJob(job.data);
+    const attempt = job.attemptsMade + 1;
+    const isLastAttempt = attempt >= (job.opts.attempts ?? 1);
+    const update = await this.updates.findById(payload.updateId);
+    if (!update) return 'skipped: update no longer exists';
+
+    const result = await this.db.transaction((manager) => this.attempt(manager, payload, update, attempt, isLastAttempt));
+    const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt };
+    switch (result.kind) {
+      case 'done':
+        this.logger.log({ ...context, outcome: result.outcome }, 'status sync finished');
+        return result.outcome;
+      case 'retry':
+        this.logger.warn({ ...context, code: result.error.code, isLastAttempt }, 'status sync attempt failed');
+        // Rethrown so BullMQ retries; the backoff reads `retryAfterMs` from it.
+        throw result.error;
+      case 'failed':
+        this.logger.warn({ ...context, code: result.code }, 'status sync failed for good');
+        throw new UnrecoverableError(`${result.code}: ${result.message}`);
+    }
+  }
+
+  private async attempt(
+    manager: EntityManager,
+    job: SyncStatusJob,
+    update: StatusUpdateEntity,
+    attempt: number,
+    isLastAttempt: boolean,
+  ): Promise<AttemptResult> {
+    const config = await this.configs.lockWithSecret(manager, job.userId, job.platform);
+    // Checked under the lock: another worker may have finished this delivery while we waited.
+    const delivery = await manager.findOneBy(StatusDeliveryEntity, { updateId: job.updateId, platform: job.platform });
+    if (!delivery || delivery.state !== 'pending') return { kind: 'done', outcome: 'skipped' };
+
+    const started = Date.now();
+    const record = (fields: Pick<SyncAttempt, 'outcome'> & Partial<SyncAttempt>) =>
+      this.deliveries.recordAttempt(manager, {
+        updateId: job.updateId,
+        platform: job.platform,
+        userId: job.userId,
+        attempt,
+        requestId: job.requestId,
+        durationMs: Date.now() - started,
+        ...fields,
+      });
+    const fail = async (code: string, message: string): Promise<AttemptResult> => {
+      await record({ outcome: 'failed', errorCode: code, errorMessage: message });
+      return { kind: 'failed', code, message };
+    };
+
+    if (!config) return fail('platform_not_configured', `${job.platform} is no longer configured for this user`);
+    if (config.state === 'reauth_required') {
+      return fail('reauth_required', `${job.platform} needs re-authorisation: ${config.reauthReason ?? 'token rejected'}`);
+    }
+    if (config.appliedSeq !== null && BigInt(config.appliedSeq) >= BigInt(update.seq)) {
+      // Already applied (a retry after a crash) or a newer update is already on the platform: last write wins.
+      const outcome = config.appliedUpdateId === update.id ? 'succeeded' : 'superseded';
+      await record({ outcome });
+      return { kind: 'done', outcome };
+    }
+
+    let token: string;
+    try {
+      token = this.cipher.decrypt({ ciphertext: config.tokenCiphertext, keyId: config.tokenKeyId }, `${job.userId}/${job.platform}`);
+    } catch {
+      await this.configs.markReauthRequired(manager, config.id, 'stored token cannot be decrypted with the configured keys');
+      return fail('token_undecryptable', 'The stored token cannot be decrypted; connect the platform again');
+    }
+
+    try {
+      const adapter = this.platforms.get(job.platform);
+      const status = statusOf(update);
+      if (status) await adapter.setStatus(token, status);
+      else await adapter.clearStatus(token);
+    } catch (error) {
+      if (!(error instanceof PlatformError)) throw error;
+      if (error instanceof PlatformAuthError) await this.configs.markReauthRequired(manager, config.id, `${error.code}: ${error.message}`);
+      if (error.permanent || isLastAttempt) return fail(error.code, error.message);
+      const retryAfterMs = error instanceof PlatformRateLimitError ? error.retryAfterMs : null;
+      await record({ outcome: 'retrying', errorCode: error.code, errorMessage: error.message, retryAfterMs });
+      return { kind: 'retry', error };
+    }
+
+    await this.configs.markApplied(manager, config.id, update.id, update.seq);
+    await record({ outcome: 'succeeded' });
+    return { kind: 'done', outcome: 'succeeded' };
+  }
+}
+
+/** The status to push, or null to clear (a clear, or a status that expired before it could be applied). */
+function statusOf(update: StatusUpdateEntity, now = new Date()): StatusToApply | null {
+  if (update.kind === 'clear' || (update.expiresAt && update.expiresAt <= now)) return null;
+  return {
+    emoji: update.emoji,
+    message: update.message,
+    limitedAvailability: update.limitedAvailability,
+    expiresAt: update.expiresAt,
+  };
+}

@@ -1,0 +1,21 @@
+// Nest 12 and Octokit ship ESM only; Jest on Node 20 cannot load them untransformed (see docs/decisions.md).
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023' }, module: { type: 'commonjs' } }];
+const aliases = {
+  '^@statusync/core$': '<rootDir>/libs/core/src/index.ts',
+  '^@statusync/db$': '<rootDir>/libs/db/src/index.ts',
+  '^@statusync/platforms$': '<rootDir>/libs/platforms/src/index.ts',
+  '^@statusync/queue$': '<rootDir>/libs/queue/src/index.ts',
+};
+const common = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@octokit|universal-user-agent|content-type|json-with-bigint|@standard-schema|before-after-hook|fast-content-type-parse|file-type|content-disposition)/)'],
+  moduleNameMapper: aliases,
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
+  ],
+};

@@ -1,0 +1,34 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { requestIdFor } from '../logging/logging.module';
+
+/**
+ * Every service is a Fastify Nest app: the gateway serves the API, the others serve only their health routes.
+ * Shutdown hooks let SIGTERM close queues, workers and connections cleanly.
+ */
+export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 * 1024): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: bodyLimitBytes, genReqId: requestIdFor });
+  adapter.getInstance().addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Listens on the service's port and logs where, plus any generated development secret. */
+export async function listen(app: INestApplication, name: string, port: (config: AppConfig) => number): Promise<void> {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const logger = app.get(Logger);
+  for (const variable of config.generatedDevSecrets) {
+    logger.warn(`${variable} is not set: using a generated development value from .statusync/dev-secrets.json (never do this in production)`, name);
+  }
+  await app.listen(port(config), config.host);
+  logger.log(`${name} listening on http://${config.host}:${port(config)}`, name);
+}

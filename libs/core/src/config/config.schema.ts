@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.join(' or ')} URL`);
+
+/** A base64 value that decodes to exactly 32 bytes (an AES-256 key). */
+const aes256Key = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+
+/**
+ * Every environment variable the services read. Names are part of the product (README "Configuration"):
+ * never rename one without keeping the old name working.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    SYNC_WORKER_PORT: port.default(3001),
+    SCHEDULER_PORT: port.default(3002),
+    CALENDAR_POLLER_PORT: port.default(3003),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/postgres'),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case Postgres identifier')
+      .default('public'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -')
+      .default('statusync'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_JWKS_URL: url(['https:', 'http:']).optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    TOKEN_ENCRYPTION_KEY: aes256Key.optional(),
+    GITHUB_GRAPHQL_URL: url(['https:', 'http:']).default('https://api.github.com/graphql'),
+    SLACK_API_URL: url(['https:', 'http:']).default('https://slack.com/api/'),
+    PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+    SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
+    SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(15 * 60_000),
+    SYNC_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+    OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+    OUTBOX_SWEEP_AGE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    BULL_BOARD_USERNAME: z.string().min(1).default('admin'),
+    BULL_BOARD_PASSWORD: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FILE: z.string().min(1).optional(),
+  })
+  .refine((env) => !(env.JWT_ISSUER || env.JWT_AUDIENCE) || env.JWT_SECRET || env.JWT_JWKS_URL, {
+    path: ['JWT_ISSUER'],
+    message: 'needs JWT_SECRET or JWT_JWKS_URL',
+  });
+
+export type Environment = z.infer<typeof configSchema>;

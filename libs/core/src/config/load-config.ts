@@ -1,0 +1,67 @@
+import { keyIdOf } from '../crypto/key-id';
+import { AppConfig } from './app-config';
+import { ConfigError } from './config-error';
+import { configSchema } from './config.schema';
+import { devSecretsPath, loadOrCreateDevSecrets } from './dev-secrets';
+
+const REQUIRED_IN_PRODUCTION = ['TOKEN_ENCRYPTION_KEY'] as const;
+
+/** Validates the environment once and returns typed configuration, or throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings count as unset, as in most twelve-factor tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), reason: issue.message })),
+    );
+  }
+  const e = { ...parsed.data };
+  const generatedDevSecrets: string[] = [];
+  const missing = [
+    ...REQUIRED_IN_PRODUCTION.filter((name) => !e[name]),
+    ...(!e.JWT_SECRET && !e.JWT_JWKS_URL ? ['JWT_SECRET'] : []),
+  ];
+  if (missing.length > 0) {
+    if (e.NODE_ENV === 'production') {
+      throw new ConfigError(missing.map((variable) => ({ variable, reason: 'is required when NODE_ENV=production' })));
+    }
+    const dev = loadOrCreateDevSecrets(devSecretsPath(env));
+    for (const name of missing as ('JWT_SECRET' | 'TOKEN_ENCRYPTION_KEY')[]) {
+      e[name] = dev[name];
+      generatedDevSecrets.push(name);
+    }
+  }
+  const encryptionKey = Buffer.from(e.TOKEN_ENCRYPTION_KEY!, 'base64');
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    ports: {
+      apiGateway: e.PORT,
+      syncWorker: e.SYNC_WORKER_PORT,
+      scheduler: e.SCHEDULER_PORT,
+      calendarPoller: e.CALENDAR_POLLER_PORT,
+    },
+    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    tokenEncryptionKeys: [{ id: keyIdOf(encryptionKey), key: encryptionKey }],
+    platforms: {
+      githubGraphqlUrl: e.GITHUB_GRAPHQL_URL,
+      slackApiUrl: e.SLACK_API_URL,
+      timeoutMs: e.PLATFORM_TIMEOUT_MS,
+    },
+    sync: {
+      concurrency: e.SYNC_CONCURRENCY,
+      maxAttempts: e.SYNC_MAX_ATTEMPTS,
+      backoffBaseMs: e.SYNC_BACKOFF_BASE_MS,
+      backoffMaxMs: e.SYNC_BACKOFF_MAX_MS,
+      stalledIntervalMs: e.SYNC_STALLED_INTERVAL_MS,
+    },
+    outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, sweepAgeMs: e.OUTBOX_SWEEP_AGE_MS },
+    bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
+    log: { level: e.LOG_LEVEL, file: e.LOG_FILE },
+    generatedDevSecrets,
+  };
+}

@@ -1,0 +1,92 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDependencyDown } from './dependency-down';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
+import { ProblemException } from './problem.exception';
+
+/** What a client is told to wait when Postgres or Redis is down. */
+const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+const SLUGS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable',
+  429: 'too-many-requests',
+  503: 'unavailable',
+};
+
+/** Renders every error as problem details; 5xx answers never carry internals, they are logged instead. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = this.toProblem(exception);
+    problem.requestId = String(request.id);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: problem.requestId }, 'request failed');
+    }
+    const retryAfter = problem.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof ProblemException) {
+      return {
+        type: exception.typeUri,
+        title: exception.title,
+        status: exception.getStatus(),
+        detail: exception.message,
+        ...(exception.errors ? { errors: exception.errors } : {}),
+        ...exception.extensions,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      return {
+        type: problemType(SLUGS[status] ?? 'error'),
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
+      };
+    }
+    // Fastify's own errors (body too large, bad JSON, wrong content type) carry a statusCode.
+    const statusCode = (exception as { statusCode?: number })?.statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return {
+        type: problemType(SLUGS[statusCode] ?? 'bad-request'),
+        title: STATUS_CODES[statusCode] ?? 'Bad Request',
+        status: statusCode,
+        detail: (exception as Error).message,
+      };
+    }
+    if (isDependencyDown(exception)) {
+      return {
+        type: problemType('unavailable'),
+        title: 'Service Unavailable',
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        detail: 'A dependency (database or queue) is unavailable; retry shortly.',
+        retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+      };
+    }
+    return {
+      type: problemType('internal'),
+      title: 'Internal Server Error',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      detail: 'An unexpected error occurred; it has been logged with this request id.',
+    };
+  }
+}

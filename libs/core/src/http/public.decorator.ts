@@ -1,0 +1,6 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const IS_PUBLIC = 'statusync:public';
+
+/** Opts a route out of the gateway's default-deny JWT guard (health probes only). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);

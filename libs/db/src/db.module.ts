@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { dataSourceOptions } from './data-source-options';
+import { DeliveriesRepository } from './repositories/deliveries.repository';
+import { PlatformConfigsRepository } from './repositories/platform-configs.repository';
+import { StatusUpdatesRepository } from './repositories/status-updates.repository';
+import { UsersRepository } from './repositories/users.repository';
+
+const REPOSITORIES = [UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository];
+
+/** The Postgres connection and the repositories every service shares. Migrations run before services start. */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), retryAttempts: 5, retryDelay: 1_000 }),
+    }),
+  ],
+  providers: REPOSITORIES,
+  exports: REPOSITORIES,
+})
+export class DbModule {}

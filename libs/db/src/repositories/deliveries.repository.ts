@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeliveryState, StatusDeliveryEntity } from '../entities/status-delivery.entity';
+import { SyncOutcome } from '../entities/sync-log.entity';
+
+export interface SyncAttempt {
+  updateId: string;
+  platform: string;
+  userId: string;
+  attempt: number;
+  outcome: SyncOutcome;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  retryAfterMs?: number | null;
+  durationMs: number;
+  requestId?: string | null;
+}
+
+const STATE_AFTER: Record<SyncOutcome, DeliveryState> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  superseded: 'superseded',
+  retrying: 'pending',
+};
+
+export interface DeliveryRef {
+  updateId: string;
+  platform: string;
+  userId: string;
+  requestId: string | null;
+}
+
+/** Per-platform outcomes of updates, and the sync log of every attempt behind them. */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  find(updateId: string, platform: string): Promise<StatusDeliveryEntity | null> {
+    return this.db.getRepository(StatusDeliveryEntity).findOneBy({ updateId, platform });
+  }
+
+  /** Writes the attempt to `sync_logs` and moves the delivery to the state the outcome implies. */
+  async recordAttempt(manager: EntityManager, attempt: SyncAttempt): Promise<void> {
+    const errorMessage = attempt.errorMessage?.slice(0, 1000) ?? null;
+    await manager.query(
+      `INSERT INTO sync_logs (update_id, platform, user_id, attempt, outcome, error_code, error_message, retry_after_ms, duration_ms, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        attempt.updateId,
+        attempt.platform,
+        attempt.userId,
+        attempt.attempt,
+        attempt.outcome,
+        attempt.errorCode ?? null,
+        errorMessage,
+        attempt.retryAfterMs ?? null,
+        attempt.durationMs,
+        attempt.requestId ?? null,
+      ],
+    );
+    const state = STATE_AFTER[attempt.outcome];
+    await manager.query(
+      `UPDATE status_deliveries
+       SET state = $3, attempts = $4, error_code = $5, error_message = $6, updated_at = now(),
+           completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
+       WHERE update_id = $1 AND platform = $2 AND state = 'pending'`,
+      [attempt.updateId, attempt.platform, state, attempt.attempt, attempt.errorCode ?? null, errorMessage],
+    );
+  }
+
+  /** Deliveries still pending after `olderThanMs`: candidates for re-enqueueing (outbox sweep). */
+  async pendingOlderThan(olderThanMs: number, limit: number): Promise<DeliveryRef[]> {
+    return this.db.query(
+      `SELECT d.update_id AS "updateId", d.platform, d.user_id AS "userId", u.request_id AS "requestId"
+       FROM status_deliveries d JOIN status_updates u ON u.id = d.update_id
+       WHERE d.state = 'pending' AND d.created_at < now() - make_interval(secs => $1::double precision / 1000)
+       ORDER BY d.created_at
+       LIMIT $2`,
+      [olderThanMs, limit],
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { PlatformConfigEntity } from '../entities/platform-config.entity';
+
+export interface NewPlatformConfig {
+  userId: string;
+  platform: string;
+  accountId: string;
+  accountName: string;
+  tokenCiphertext: Buffer;
+  tokenKeyId: string;
+}
+
+/** A config row with its encrypted token, for the one place that decrypts it (the sync worker). */
+export type PlatformConfigWithSecret = PlatformConfigEntity & { tokenCiphertext: Buffer };
+
+@Injectable()
+export class PlatformConfigsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  listForUser(userId: string): Promise<PlatformConfigEntity[]> {
+    return this.db.getRepository(PlatformConfigEntity).find({ where: { userId }, order: { platform: 'ASC' } });
+  }
+
+  /** Inserts or replaces the user's config for a platform; a new token clears any re-auth flag. */
+  async upsert(config: NewPlatformConfig): Promise<PlatformConfigEntity> {
+    await this.db.query(
+      `INSERT INTO platform_configs (user_id, platform, account_id, account_name, token_ciphertext, token_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (user_id, platform) DO UPDATE SET
+         account_id = EXCLUDED.account_id, account_name = EXCLUDED.account_name,
+         token_ciphertext = EXCLUDED.token_ciphertext, token_key_id = EXCLUDED.token_key_id,
+         state = 'active', reauth_reason = NULL, updated_at = now()`,
+      [config.userId, config.platform, config.accountId, config.accountName, config.tokenCiphertext, config.tokenKeyId],
+    );
+    return this.db.getRepository(PlatformConfigEntity).findOneByOrFail({ userId: config.userId, platform: config.platform });
+  }
+
+  async delete(userId: string, platform: string): Promise<boolean> {
+    const result = await this.db.getRepository(PlatformConfigEntity).delete({ userId, platform });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Locks the row until the surrounding transaction ends, so two jobs for the same user and platform never
+   * talk to the platform at the same time: that is what makes last-write-wins hold across workers.
+   */
+  lockWithSecret(manager: EntityManager, userId: string, platform: string): Promise<PlatformConfigWithSecret | null> {
+    return manager
+      .getRepository(PlatformConfigEntity)
+      .createQueryBuilder('config')
+      .addSelect('config.tokenCiphertext')
+      .where('config.userId = :userId AND config.platform = :platform', { userId, platform })
+      .setLock('pessimistic_write')
+      .getOne() as Promise<PlatformConfigWithSecret | null>;
+  }
+
+  async markApplied(manager: EntityManager, id: string, updateId: string, seq: string): Promise<void> {
+    await manager.query(
+      `UPDATE platform_configs SET applied_update_id = $2, applied_seq = $3, applied_at = now(), updated_at = now() WHERE id = $1`,
+      [id, updateId, seq],
+    );
+  }
+
+  async markReauthRequired(manager: EntityManager, id: string, reason: string): Promise<void> {
+    await manager.query(
+      `UPDATE platform_configs SET state = 'reauth_required', reauth_reason = $2, updated_at = now() WHERE id = $1`,
+      [id, reason],
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { LogLevel, WebClient } from '@slack/web-api';
+import { PlatformAccount, PlatformAdapter, StatusToApply } from '../platform-adapter';
+import { PlatformAuthError } from '../platform-errors';
+import { toSlackError } from './slack-errors';
+import { SLACK_LIMITS } from './slack.limits';
+
+export interface SlackAdapterOptions {
+  /** Web API base, e.g. https://slack.com/api/. */
+  apiUrl: string;
+  timeoutMs: number;
+}
+
+const REQUIRED_SCOPE = 'users.profile:write';
+
+/** Slack status through `users.profile.set`. Needs a user token (xoxp-) with `users.profile:write`. */
+export class SlackAdapter implements PlatformAdapter {
+  readonly platform = 'slack';
+  readonly limits = SLACK_LIMITS;
+
+  constructor(private readonly options: SlackAdapterOptions) {}
+
+  async verify(token: string): Promise<PlatformAccount> {
+    const answer = await this.call(token, (client) => client.auth.test());
+    if (answer.bot_id) {
+      throw new PlatformAuthError('slack', 'user_is_bot', 'This is a bot token; Slack statuses need a user token (xoxp-)');
+    }
+    const scopes = answer.response_metadata?.scopes;
+    if (scopes && !scopes.includes(REQUIRED_SCOPE)) {
+      throw new PlatformAuthError('slack', 'missing_scope', `The token lacks the ${REQUIRED_SCOPE} scope`);
+    }
+    return { accountId: String(answer.user_id), accountName: `${answer.user}@${answer.team}` };
+  }
+
+  async setStatus(token: string, status: StatusToApply): Promise<void> {
+    await this.writeProfile(token, {
+      status_text: status.message ?? '',
+      status_emoji: status.emoji ?? '',
+      status_expiration: status.expiresAt ? Math.floor(status.expiresAt.getTime() / 1000) : 0,
+    });
+  }
+
+  /** Empty text and emoji together clear the status on Slack. */
+  async clearStatus(token: string): Promise<void> {
+    await this.writeProfile(token, { status_text: '', status_emoji: '', status_expiration: 0 });
+  }
+
+  private async writeProfile(token: string, profile: Record<string, string | number>): Promise<void> {
+    await this.call(token, (client) => client.users.profile.set({ profile }));
+  }
+
+  private async call<T>(token: string, fn: (client: WebClient) => Promise<T>): Promise<T> {
+    // Retries belong to the queue (recorded, backed off, survive restarts), so the client never retries itself.
+    const client = new WebClient(token, {
+      slackApiUrl: this.options.apiUrl,
+      timeout: this.options.timeoutMs,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: LogLevel.ERROR,
+    });
+    try {
+      return await fn(client);
+    } catch (error) {
+      throw toSlackError(error);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { STATUS_SYNC_QUEUES } from './queue-names';
+import { StatusSyncProducer } from './status-sync.producer';
+
+/** The Redis connection, the status-sync queues and their typed producer: shared by every service. */
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        connection: { url: config.redis.url },
+        prefix: config.redis.queuePrefix,
+      }),
+    }),
+    ...STATUS_SYNC_QUEUES.map((name) => BullModule.registerQueue({ name })),
+  ],
+  providers: [StatusSyncProducer],
+  exports: [BullModule, StatusSyncProducer],
+})
+export class QueueModule {}

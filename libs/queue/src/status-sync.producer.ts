@@ -1,0 +1,46 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { PLATFORMS, PlatformId } from '@statusync/platforms';
+import type { Queue } from 'bullmq';
+import { SyncStatusJob } from './jobs';
+import { syncJobOptions } from './job-options';
+import { JobName, statusSyncQueueName, syncJobId } from './queue-names';
+
+/** Enqueues one job per platform for a status update. Idempotent: the job id is derived from the delivery. */
+@Injectable()
+export class StatusSyncProducer implements OnModuleInit {
+  private readonly queues = new Map<PlatformId, Queue>();
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Queues are resolved once every provider exists (one per platform, so adding a platform needs no change here). */
+  onModuleInit(): void {
+    for (const platform of PLATFORMS) {
+      this.queues.set(platform, this.moduleRef.get<Queue>(getQueueToken(statusSyncQueueName(platform)), { strict: false }));
+    }
+  }
+
+  async enqueue(jobs: SyncStatusJob[]): Promise<void> {
+    const options = syncJobOptions(this.config.sync);
+    await Promise.all(
+      jobs.map((job) =>
+        this.queueFor(job.platform).add(JobName.SyncStatus, job, { ...options, jobId: syncJobId(job.updateId, job.platform) }),
+      ),
+    );
+  }
+
+  queueFor(platform: PlatformId): Queue {
+    const queue = this.queues.get(platform);
+    if (!queue) throw new Error(`No queue for platform ${platform}`);
+    return queue;
+  }
+
+  allQueues(): Queue[] {
+    return [...this.queues.values()];
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm run fakes`: starts the GitHub and Slack fakes for manual runs, benchmarks and chaos tests.
+ *
+ *   FAKE_GITHUB_PORT (default 4010)  FAKE_SLACK_PORT (default 4020)
+ *   FAKE_LATENCY_MS (default 0)      FAKE_HOST (default 127.0.0.1)
+ *
+ * Any ghp_/gho_/github_pat_ token and any xoxp- token is accepted. Drive them over HTTP with the
+ * /_fake/* control routes (POST /_fake/fail {"mode":"ratelimited"}, GET /_fake/state, ...).
+ */
+import { GithubFake } from './github-fake';
+import { SlackFake } from './slack-fake';
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const host = process.env.FAKE_HOST?.trim() || '127.0.0.1';
+  const latencyMs = intFromEnv('FAKE_LATENCY_MS', 0);
+  const github = await GithubFake.start({ port: intFromEnv('FAKE_GITHUB_PORT', 4010), host, latencyMs, acceptAnyToken: true });
+  const slack = await SlackFake.start({ port: intFromEnv('FAKE_SLACK_PORT', 4020), host, latencyMs, acceptAnyToken: true });
+
+  const lines = [
+    `GitHub fake: ${github.url}  (POST /graphql, control under /_fake/)`,
+    `Slack fake:  ${slack.url}  (POST /api/<method>, control under /_fake/)`,
+    `Latency: ${latencyMs} ms. Tokens: any ghp_…/gho_…/github_pat_… (login = rest) and any xoxp-… are accepted.`,
+    '',
+    'Point the apps at them with:',
+    `  GITHUB_GRAPHQL_URL=${github.graphqlUrl}`,
+    `  SLACK_API_URL=${slack.apiUrl}`,
+    '',
+    'Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: closing fakes\n`);
+    Promise.all([github.close(), slack.close()]).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error while closing fakes: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`fakes failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
