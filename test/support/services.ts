@@ -1,0 +1,126 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { E2E } from './test-env';
+import { waitFor } from './wait-for';
+
+export type ServiceName = 'api-gateway' | 'sync-worker' | 'scheduler' | 'calendar-poller';
+
+const PORT_VARIABLE: Record<ServiceName, string> = {
+  'api-gateway': 'PORT',
+  'sync-worker': 'SYNC_WORKER_PORT',
+  scheduler: 'SCHEDULER_PORT',
+  'calendar-poller': 'CALENDAR_POLLER_PORT',
+};
+
+const ROOT = join(__dirname, '../..');
+
+/** A built service running as its own process, as in production. */
+export class ServiceProcess {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private stderr = '';
+
+  private constructor(
+    readonly name: ServiceName,
+    readonly url: string,
+    readonly logFile: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Starts a service and waits until /health/ready answers 200 (or the process dies). */
+  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+    const port = await freePort();
+    const logFile = join(mkdtempSync(join(tmpdir(), `statusync-${name}-`)), `${name}.log`);
+    const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, [PORT_VARIABLE[name]]: String(port), HOST: '127.0.0.1', LOG_FILE: logFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, logFile, child);
+    let dead = false;
+    void service.exited.then(() => (dead = true));
+    await waitFor(
+      async () => {
+        if (dead) throw new Error(`${name} exited during start-up: ${service.stderr}`);
+        const response = await fetch(`${service.url}/health/ready`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      `${name} to be ready`,
+      30_000,
+      100,
+    );
+    return service;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get stderrText(): string {
+    return this.stderr;
+  }
+
+  logs(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** SIGTERM and wait: the graceful path. */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** SIGKILL: the crash path. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+export interface StackOptions {
+  githubGraphqlUrl: string;
+  slackApiUrl: string;
+  queuePrefix: string;
+  env?: Record<string, string>;
+}
+
+/** The environment every service of one e2e stack shares. */
+export function stackEnv(options: StackOptions): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: E2E.databaseUrl,
+    DATABASE_SCHEMA: E2E.schema,
+    DATABASE_POOL_SIZE: '10',
+    REDIS_URL: E2E.redisUrl,
+    QUEUE_PREFIX: options.queuePrefix,
+    JWT_SECRET: E2E.jwtSecret,
+    TOKEN_ENCRYPTION_KEY: E2E.encryptionKey,
+    GITHUB_GRAPHQL_URL: options.githubGraphqlUrl,
+    SLACK_API_URL: options.slackApiUrl,
+    PLATFORM_TIMEOUT_MS: '3000',
+    SYNC_BACKOFF_BASE_MS: '100',
+    SYNC_MAX_ATTEMPTS: '5',
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  };
+}
+
+/** Starts several services with one shared environment; stop them all with `stopAll`. */
+export async function startServices(names: ServiceName[], options: StackOptions): Promise<Record<string, ServiceProcess>> {
+  const env = stackEnv(options);
+  const started = await Promise.all(names.map((name) => ServiceProcess.start(name, env)));
+  return Object.fromEntries(started.map((service) => [service.name, service]));
+}
+
+export async function stopAll(services: Record<string, ServiceProcess | undefined>): Promise<void> {
+  await Promise.all(Object.values(services).map((service) => service?.stop()));
+}
