@@ -2,12 +2,16 @@
 // `npm start`: build if needed, run migrations, then run all four services in the foreground.
 // Ctrl-C / SIGTERM stops them all cleanly (each finishes its in-flight work); if one dies, the rest are stopped.
 const { spawn, spawnSync } = require('node:child_process');
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { isBuilt, build } = require('./build-if-needed');
 
 const root = join(__dirname, '..');
 const SERVICES = ['api-gateway', 'sync-worker', 'scheduler', 'calendar-poller'];
 const STOP_TIMEOUT_MS = 30_000;
+
+// A local .env fills in what the environment does not set (variables already set win).
+if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 
 if (!isBuilt()) build();
 
