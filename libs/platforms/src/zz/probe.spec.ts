@@ -1,0 +1,31 @@
+import { GithubFake, SlackFake } from '../../../../test/fakes';
+import { GithubAdapter } from '../github/github.adapter';
+import { SlackAdapter } from '../slack/slack.adapter';
+
+it('probe', async () => {
+  const gh = await GithubFake.start();
+  gh.addToken('ghp_a', { login: 'alice' });
+  const g = new GithubAdapter({ graphqlUrl: gh.graphqlUrl, timeoutMs: 300 });
+  console.log(await g.verify('ghp_a'));
+  gh.failNext('partial');
+  console.log(await g.setStatus('ghp_a', { emoji: null, message: 'x', limitedAvailability: false, expiresAt: null }).catch((e) => e));
+  gh.failNext('hang');
+  let t = Date.now();
+  console.log(await g.verify('ghp_a').catch((e) => e), Date.now() - t);
+  gh.failNext('rate_limited', 1, { resetInSeconds: 30 });
+  console.log(await g.verify('ghp_a').catch((e) => e));
+  await gh.close();
+  const sl = await SlackFake.start();
+  sl.addToken('xoxp-a', { userId: 'U1', name: 'alice', teamId: 'T1' });
+  sl.addToken('xoxb-b', { userId: 'U2', name: 'bot' });
+  const s = new SlackAdapter({ apiUrl: sl.apiUrl, timeoutMs: 300 });
+  console.log(await s.verify('xoxp-a'), await s.verify('xoxb-b').catch((e) => e));
+  sl.failNext('ratelimited_no_retry_after');
+  console.log(await s.setStatus('xoxp-a', { emoji: null, message: 'x', limitedAvailability: false, expiresAt: null }).catch((e) => e));
+  sl.failNext('slow', 1, { delayMs: 1000 });
+  t = Date.now();
+  console.log(await s.verify('xoxp-a').catch((e) => e), Date.now() - t);
+  sl.failNext('server_error');
+  console.log(await s.verify('xoxp-a').catch((e) => e));
+  await sl.close();
+});
