@@ -51,9 +51,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       passReqToCallback: true,
       secretOrKeyProvider: (request: unknown, rawJwt: string, done: KeyCallback) => {
         const alg = headerAlg(rawJwt);
+        // No readable header means it is not a JWT at all: say so rather than blame an algorithm.
+        if (alg === undefined) return done(new Error('jwt malformed'));
         if (alg === 'HS256' && secret) return done(null, secret);
         if (alg === 'RS256' && jwks) return jwks(request as never, rawJwt, done as never);
-        return done(new Error(`signing algorithm ${alg ?? 'unknown'} is not accepted`));
+        return done(new Error(`signing algorithm ${alg} is not accepted`));
       },
     };
     super(options);
