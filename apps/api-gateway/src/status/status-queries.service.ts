@@ -11,9 +11,11 @@ const DEFAULT_PAGE_SIZE = 20;
 
 /** Cursors are opaque to clients: the sequence number of the last item, base64url-encoded. */
 const encodeCursor = (seq: string) => Buffer.from(seq, 'utf8').toString('base64url');
+/** Postgres' largest bigint: a forged cursor above it would make the query fail (a 500) instead of a 400. */
+const MAX_SEQ = 2n ** 63n - 1n;
 const decodeCursor = (cursor: string): string | null => {
   const seq = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^\d{1,19}$/.test(seq) ? seq : null;
+  return /^\d{1,19}$/.test(seq) && BigInt(seq) <= MAX_SEQ ? seq : null;
 };
 
 /** Read side of statuses: one update's outcome, the current status, and history. */

@@ -15,10 +15,15 @@ export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 *
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  // JSON only, answered 415 otherwise: Fastify parses text/plain and Nest adds a form parser by default, and
+  // such bodies would reach validation as a string or a flat object (a confusing 400) instead.
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
+  // useProcessExit: after the hooks ran, exit 0 (Nest otherwise re-raises the signal, so every clean stop looks
+  // killed) and fire 'exit', which flushes pino's asynchronous log destination.
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }
 

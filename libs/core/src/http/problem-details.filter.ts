@@ -38,6 +38,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const retryAfter = problem.retryAfterSeconds;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    // RFC 9110: every 401 names the scheme that would be accepted.
+    if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
