@@ -44,11 +44,17 @@ export class PlatformUnavailableError extends PlatformError {
   }
 }
 
+/** delta-seconds are plain digits (fractions tolerated); Number() alone would also take '', '0x10' and '1e3'. */
+const DELTA_SECONDS = /^\d+(\.\d+)?$/;
+/** Every HTTP-date form has an hh:mm:ss time; Date.parse alone turns garbage such as '-5' or 'foo 2020' into a date. */
+const HTTP_DATE_TIME = /\b\d{2}:\d{2}:\d{2}\b/;
+
 /** Seconds from a `Retry-After` header (delta-seconds or HTTP date) as milliseconds, or undefined. */
 export function retryAfterMsFrom(value: string | number | null | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const date = Date.parse(String(value));
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  if (DELTA_SECONDS.test(text)) return Math.ceil(Number(text) * 1000);
+  if (!HTTP_DATE_TIME.test(text)) return undefined;
+  const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, OnModuleDestroy } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../http/public.decorator';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -24,6 +24,7 @@ export class HealthController implements OnModuleDestroy {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up (no dependency checks)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, example: { status: 'ok' } } })
   live() {
     return { status: 'ok' };
   }

@@ -37,6 +37,8 @@ function waitFrom(headers: Headers | undefined, now = Date.now()): number | unde
 }
 
 const isSecondaryLimit = (message: string | undefined) => /secondary rate limit|abuse detection/i.test(message ?? '');
+/** GitHub's answer (HTTP 200, `data: null`) when a query timed out or failed on its side: worth another try. */
+const isGithubFailure = (message: string | undefined) => /something went wrong while executing your query/i.test(message ?? '');
 
 /** Maps what @octokit/graphql throws to our typed platform errors. */
 export function toGithubError(error: unknown): PlatformError {
@@ -51,6 +53,7 @@ export function toGithubError(error: unknown): PlatformError {
       return new PlatformRateLimitError(PLATFORM, type, message, waitFrom(headers) ?? SECONDARY_LIMIT_DEFAULT_MS);
     }
     if (type === 'INSUFFICIENT_SCOPES' || type === 'FORBIDDEN') return new PlatformAuthError(PLATFORM, type, message);
+    if (isGithubFailure(message)) return new PlatformUnavailableError(PLATFORM, type, message);
     return new PlatformInputError(PLATFORM, type, message);
   }
   const status = (error as RequestErrorLike)?.status;
@@ -66,7 +69,11 @@ export function toGithubError(error: unknown): PlatformError {
     if (status >= 500) return new PlatformUnavailableError(PLATFORM, `http_${status}`, message, wait);
     return new PlatformInputError(PLATFORM, `http_${status}`, message);
   }
-  // @octokit/request reports network failures and aborts (our timeout) as status 500 without a response.
-  const code = name === 'AbortError' || /aborted|timeout/i.test(message) ? 'timeout' : 'network_error';
+  // @octokit/request reports network failures and aborts (our timeout) as status 500 without a response. It keeps
+  // the abort's message only when the abort passes `instanceof Error` in its realm (not under Jest's VM), but the
+  // original error always travels as `cause`, so its name is the dependable sign of our timeout.
+  const causeName = (error as { cause?: { name?: unknown } })?.cause?.name;
+  const aborted = [name, causeName].some((n) => n === 'AbortError' || n === 'TimeoutError');
+  const code = aborted || /aborted|timeout/i.test(message) ? 'timeout' : 'network_error';
   return new PlatformUnavailableError(PLATFORM, code, message);
 }

@@ -59,8 +59,9 @@ export function toSlackError(error: unknown): PlatformError {
     case ErrorCode.RequestError:
       return new PlatformUnavailableError(PLATFORM, /timeout|abort/i.test(e.message) ? 'timeout' : 'network_error', e.message);
     default:
-      // e.g. a 429 without a usable Retry-After, which the SDK reports as a plain Error.
-      if (/429|rate.?limit/i.test(e?.message ?? '')) {
+      // e.g. a 429 without a usable Retry-After, which the SDK reports as a plain Error whose message does not say
+      // 429: "Retry header did not contain a valid timeout (url: ..., retry-after header: null)".
+      if (/429|rate.?limit|retry header did not contain/i.test(e?.message ?? '')) {
         return new PlatformRateLimitError(PLATFORM, 'ratelimited', e.message, DEFAULT_RATE_LIMIT_WAIT_MS);
       }
       return new PlatformUnavailableError(PLATFORM, 'unknown_error', e?.message ?? String(error));
