@@ -42,18 +42,18 @@ export class ServiceProcess {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, logFile, child);
-    let dead = false;
-    void service.exited.then(() => (dead = true));
-    await waitFor(
-      async () => {
-        if (dead) throw new Error(`${name} exited during start-up: ${service.stderr}`);
-        const response = await fetch(`${service.url}/health/ready`).catch(() => undefined);
-        return response?.status === 200;
-      },
+    // A service that dies during start-up fails the wait at once, with its stderr, instead of at the timeout.
+    const died = service.exited.then(({ code, signal }) => {
+      throw new Error(`${name} exited during start-up (${signal ?? code}): ${service.stderr}`);
+    });
+    const ready = waitFor(
+      async () => (await fetch(`${service.url}/health/ready`).catch(() => undefined))?.status === 200,
       `${name} to be ready`,
       30_000,
       100,
     );
+    await Promise.race([ready, died]);
+    died.catch(() => undefined);
     return service;
   }
 

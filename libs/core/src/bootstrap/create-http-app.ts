@@ -18,7 +18,12 @@ export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 *
   // JSON only, answered 415 otherwise: Fastify parses text/plain and Nest adds a form parser by default, and
   // such bodies would reach validation as a string or a flat object (a confusing 400) instead.
   adapter.getInstance().removeContentTypeParser('text/plain');
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+    // Start-up errors (e.g. invalid configuration) reach runMain, which prints one line naming the problem.
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   // useProcessExit: after the hooks ran, exit 0 (Nest otherwise re-raises the signal, so every clean stop looks

@@ -57,6 +57,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
+      // Terminus' readiness failure: keep which dependency is down, and tell probes when to ask again.
+      const checks = (response as { details?: unknown }).details;
+      if (status === HttpStatus.SERVICE_UNAVAILABLE && checks) {
+        return {
+          type: problemType('unavailable'),
+          title: 'Service Unavailable',
+          status,
+          detail: 'Not ready: a dependency is down.',
+          checks,
+          retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+        };
+      }
       const detail = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return {
         type: problemType(SLUGS[status] ?? 'error'),
