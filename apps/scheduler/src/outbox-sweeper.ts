@@ -57,7 +57,8 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     if (job) {
       const state = await job.getState();
       if (state === 'failed') {
-        await job.retry('failed');
+        // A fresh set of attempts: the earlier ones failed for reasons (e.g. Postgres down) that are gone now.
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         return true;
       }
       if (state !== 'completed' && state !== 'unknown') return false; // waiting, delayed or active: it will run

@@ -43,13 +43,12 @@ export class StatusSyncProcessor {
 
   async process(job: Job<SyncStatusJob>): Promise<string> {
     const payload = parseSyncStatusJob(job.data);
-    const attempt = job.attemptsMade + 1;
-    const isLastAttempt = attempt >= (job.opts.attempts ?? 1);
+    const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const update = await this.updates.findById(payload.updateId);
     if (!update) return 'skipped: update no longer exists';
 
-    const result = await this.db.transaction((manager) => this.attempt(manager, payload, update, attempt, isLastAttempt));
-    const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt };
+    const result = await this.db.transaction((manager) => this.attempt(manager, payload, update, isLastAttempt));
+    const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt: job.attemptsMade + 1 };
     switch (result.kind) {
       case 'done':
         this.logger.log({ ...context, outcome: result.outcome }, 'status sync finished');
@@ -68,13 +67,14 @@ export class StatusSyncProcessor {
     manager: EntityManager,
     job: SyncStatusJob,
     update: StatusUpdateEntity,
-    attempt: number,
     isLastAttempt: boolean,
   ): Promise<AttemptResult> {
     const config = await this.configs.lockWithSecret(manager, job.userId, job.platform);
     // Checked under the lock: another worker may have finished this delivery while we waited.
     const delivery = await manager.findOneBy(StatusDeliveryEntity, { updateId: job.updateId, platform: job.platform });
     if (!delivery || delivery.state !== 'pending') return { kind: 'done', outcome: 'skipped' };
+    // Numbered from the record, not the job: a job revived by the outbox sweep starts its count again.
+    const attempt = delivery.attempts + 1;
 
     const started = Date.now();
     const record = (fields: Pick<SyncAttempt, 'outcome'> & Partial<SyncAttempt>) =>
