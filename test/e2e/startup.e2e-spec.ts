@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
-import { ServiceName, ServiceProcess, stackEnv } from '../support/services';
+import { PORT_VARIABLE, ServiceName, ServiceProcess, stackEnv } from '../support/services';
 import { queuePrefixFor } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
@@ -12,12 +12,6 @@ import { waitFor } from '../support/wait-for';
  */
 
 const SERVICES: ServiceName[] = ['api-gateway', 'sync-worker', 'scheduler', 'calendar-poller'];
-const PORT_VARIABLE: Record<ServiceName, string> = {
-  'api-gateway': 'PORT',
-  'sync-worker': 'SYNC_WORKER_PORT',
-  scheduler: 'SCHEDULER_PORT',
-  'calendar-poller': 'CALENDAR_POLLER_PORT',
-};
 const ROOT = join(__dirname, '../..');
 /** "Quickly" / "within a few seconds": start-up failures and clean stops take about a second here. */
 const PROMPTLY_MS = 5_000;

@@ -8,7 +8,7 @@ import { waitFor } from './wait-for';
 
 export type ServiceName = 'api-gateway' | 'sync-worker' | 'scheduler' | 'calendar-poller';
 
-const PORT_VARIABLE: Record<ServiceName, string> = {
+export const PORT_VARIABLE: Record<ServiceName, string> = {
   'api-gateway': 'PORT',
   'sync-worker': 'SYNC_WORKER_PORT',
   scheduler: 'SCHEDULER_PORT',

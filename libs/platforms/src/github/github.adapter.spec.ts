@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { GithubFake } from '../../../../test/fakes/github-fake';
+import { platformFailure } from '../../../../test/support/platform-failure';
 import { StatusToApply } from '../platform-adapter';
 import { PlatformAuthError, PlatformError, PlatformInputError, PlatformRateLimitError, PlatformUnavailableError } from '../platform-errors';
 import { GithubAdapter } from './github.adapter';
@@ -10,16 +11,8 @@ const NO_SCOPE_TOKEN = 'ghp_noscope';
 const EXPIRES = new Date(Date.UTC(2099, 0, 2, 10, 30, 0));
 const FULL: StatusToApply = { emoji: ':calendar:', message: 'In a meeting', limitedAvailability: true, expiresAt: EXPIRES };
 
-async function failure<E extends PlatformError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (error === undefined) throw new Error(`expected a ${type.name}, but the call succeeded`);
-  expect(error).toBeInstanceOf(type);
-  expect((error as E).platform).toBe('github');
-  return error as E;
-}
+const failure = <E extends PlatformError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E) =>
+  platformFailure(promise, type, 'github');
 
 /** A port nothing listens on: bound, then released. */
 function closedPort(): Promise<number> {

@@ -1,5 +1,6 @@
 import { SlackFake } from '../../../../test/fakes/slack-fake';
 import { SlackTokenMethod, slackUserMethods } from '../../../../test/fakes/slack-methods';
+import { platformFailure } from '../../../../test/support/platform-failure';
 import { StatusToApply } from '../platform-adapter';
 import { PlatformAuthError, PlatformError, PlatformInputError, PlatformRateLimitError, PlatformUnavailableError } from '../platform-errors';
 import { SlackAdapter } from './slack.adapter';
@@ -10,16 +11,8 @@ const BOT_TOKEN = 'xoxb-statusbot';
 const EXPIRES = new Date(Date.UTC(2099, 0, 2, 10, 30, 45, 900));
 const FULL: StatusToApply = { emoji: ':calendar:', message: 'In a meeting', limitedAvailability: true, expiresAt: EXPIRES };
 
-async function failure<E extends PlatformError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (error === undefined) throw new Error(`expected a ${type.name}, but the call succeeded`);
-  expect(error).toBeInstanceOf(type);
-  expect((error as E).platform).toBe('slack');
-  return error as E;
-}
+const failure = <E extends PlatformError>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E) =>
+  platformFailure(promise, type, 'slack');
 
 describe('SlackAdapter against the Slack fake', () => {
   let fake: SlackFake;
