@@ -3,6 +3,8 @@ import { loadConfig, runMain } from '@statusync/core';
 import { runMigrations } from '@statusync/db';
 
 runMain('migrate', async () => {
-  const applied = await runMigrations(loadConfig().database);
+  const { migrationUrl, schema } = loadConfig().database;
+  // As the tables' owner (MIGRATION_DATABASE_URL), not as the services' role.
+  const applied = await runMigrations({ url: migrationUrl, schema, poolSize: 2 });
   process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
 });

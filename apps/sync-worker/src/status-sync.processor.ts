@@ -7,11 +7,12 @@ import {
   StatusUpdateEntity,
   StatusUpdatesRepository,
   SyncAttempt,
+  UserScope,
 } from '@statusync/db';
 import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRegistry, StatusToApply } from '@statusync/platforms';
 import { SyncStatusJob } from '@statusync/queue';
 import { Job, UnrecoverableError } from 'bullmq';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { parseSyncStatusJob } from './sync-status-job';
 
 /** What one attempt decided; the job's fate (done, retry, give up) follows from it after the commit. */
@@ -31,7 +32,7 @@ export class StatusSyncProcessor {
   private readonly cipher: TokenCipher;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly scope: UserScope,
     private readonly updates: StatusUpdatesRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly configs: PlatformConfigsRepository,
@@ -44,10 +45,11 @@ export class StatusSyncProcessor {
   async process(job: Job<SyncStatusJob>): Promise<string> {
     const payload = parseSyncStatusJob(job.data);
     const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const update = await this.updates.findById(payload.updateId);
-    if (!update) return 'skipped: update no longer exists';
-
-    const result = await this.db.transaction((manager) => this.attempt(manager, payload, update, isLastAttempt));
+    // The job names its user: row-level security then keeps everything below to that user's rows.
+    const result = await this.scope.run(payload.userId, async (db) => {
+      const update = await this.updates.findById(db, payload.updateId);
+      return update ? this.attempt(db, payload, update, isLastAttempt) : ({ kind: 'done', outcome: 'skipped' } as const);
+    });
     const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt: job.attemptsMade + 1 };
     switch (result.kind) {
       case 'done':

@@ -3,4 +3,6 @@ import { loadConfig } from '@statusync/core';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 
-export default new DataSource(dataSourceOptions(loadConfig().database));
+const { migrationUrl, schema } = loadConfig().database;
+// The CLI manages the schema, so it connects as the owner (MIGRATION_DATABASE_URL), without the services' role.
+export default new DataSource(dataSourceOptions({ url: migrationUrl, schema, poolSize: 2 }));

@@ -6,8 +6,9 @@ import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { PlatformConfigsRepository } from './repositories/platform-configs.repository';
 import { StatusUpdatesRepository } from './repositories/status-updates.repository';
 import { UsersRepository } from './repositories/users.repository';
+import { UserScope } from './user-scope';
 
-const REPOSITORIES = [UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository];
+const REPOSITORIES = [UserScope, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */
 @Module({

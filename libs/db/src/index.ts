@@ -7,3 +7,4 @@ export * from './repositories/users.repository';
 export * from './repositories/platform-configs.repository';
 export * from './repositories/status-updates.repository';
 export * from './repositories/deliveries.repository';
+export * from './user-scope';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ProblemException, TokenCipher } from '@statusync/core';
-import { PlatformConfigEntity, PlatformConfigsRepository } from '@statusync/db';
+import { PlatformConfigEntity, PlatformConfigsRepository, UserScope } from '@statusync/db';
 import { PlatformAuthError, PlatformError, PlatformId, PlatformRegistry } from '@statusync/platforms';
 import { PlatformConfigView } from './platform-config.dto';
 
@@ -23,6 +23,7 @@ export class PlatformConfigService {
   private readonly cipher: TokenCipher;
 
   constructor(
+    private readonly scope: UserScope,
     private readonly configs: PlatformConfigsRepository,
     private readonly platforms: PlatformRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -33,24 +34,26 @@ export class PlatformConfigService {
   async connect(userId: string, platform: PlatformId, token: string): Promise<PlatformConfigView> {
     const account = await this.verify(platform, token);
     const sealed = this.cipher.encrypt(token, `${userId}/${platform}`);
-    const saved = await this.configs.upsert({
-      userId,
-      platform,
-      accountId: account.accountId,
-      accountName: account.accountName,
-      tokenCiphertext: sealed.ciphertext,
-      tokenKeyId: sealed.keyId,
-    });
+    const saved = await this.scope.run(userId, (db) =>
+      this.configs.upsert(db, {
+        userId,
+        platform,
+        accountId: account.accountId,
+        accountName: account.accountName,
+        tokenCiphertext: sealed.ciphertext,
+        tokenKeyId: sealed.keyId,
+      }),
+    );
     this.logger.log({ userId, platform, accountName: account.accountName }, 'platform connected');
     return toView(saved);
   }
 
   async list(userId: string): Promise<PlatformConfigView[]> {
-    return (await this.configs.listForUser(userId)).map(toView);
+    return (await this.scope.run(userId, (db) => this.configs.listForUser(db, userId))).map(toView);
   }
 
   async disconnect(userId: string, platform: PlatformId): Promise<void> {
-    if (!(await this.configs.delete(userId, platform))) {
+    if (!(await this.scope.run(userId, (db) => this.configs.delete(db, userId, platform)))) {
       throw new ProblemException(404, 'not-found', 'Not Found', `${platform} is not configured`);
     }
     this.logger.log({ userId, platform }, 'platform disconnected');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProblemException } from '@statusync/core';
-import { PlatformConfigsRepository, StatusUpdatesRepository } from '@statusync/db';
+import { PlatformConfigsRepository, StatusUpdatesRepository, UserScope } from '@statusync/db';
 import { parseTimestamp } from '../http/is-future-timestamp';
 import { validationFailed } from '../http/validation';
 import { platformCurrentView, statusUpdateView } from './status-views.mapper';
@@ -22,22 +22,29 @@ const decodeCursor = (cursor: string): string | null => {
 @Injectable()
 export class StatusQueriesService {
   constructor(
+    private readonly scope: UserScope,
     private readonly updates: StatusUpdatesRepository,
     private readonly configs: PlatformConfigsRepository,
   ) {}
 
   async findUpdate(userId: string, id: string): Promise<StatusUpdateView> {
-    const found = await this.updates.findForUser(userId, id);
+    const found = await this.scope.run(userId, (db) => this.updates.findForUser(db, userId, id));
     // Someone else's update is "not found" too: ids must not reveal what exists.
     if (!found) throw new ProblemException(404, 'not-found', 'Not Found', 'status update not found');
     return statusUpdateView(found);
   }
 
   async current(userId: string): Promise<CurrentStatusView> {
-    const [latest, configs] = await Promise.all([this.updates.latestForUser(userId), this.configs.listForUser(userId)]);
-    const appliedIds = configs.map((c) => c.appliedUpdateId).filter((id): id is string => id !== null);
-    const applied = new Map((await this.updates.findByIds(appliedIds)).map((u) => [u.id, u]));
-    const requested = latest ? await this.updates.findForUser(userId, latest.id) : null;
+    const { requested, configs, applied } = await this.scope.run(userId, async (db) => {
+      const latest = await this.updates.latestForUser(db, userId);
+      const configs = await this.configs.listForUser(db, userId);
+      const appliedIds = configs.map((c) => c.appliedUpdateId).filter((id): id is string => id !== null);
+      return {
+        configs,
+        applied: new Map((await this.updates.findByIds(db, appliedIds)).map((u) => [u.id, u])),
+        requested: latest ? await this.updates.findForUser(db, userId, latest.id) : null,
+      };
+    });
     return {
       requested: requested ? statusUpdateView(requested) : null,
       platforms: Object.fromEntries(
@@ -54,7 +61,9 @@ export class StatusQueriesService {
     const to = query.to ? parseTimestamp(query.to)! : undefined;
     if (from && to && from >= to) throw validationFailed([{ field: 'to', reason: 'to must be later than from' }]);
     // One extra row tells whether another page exists.
-    const rows = await this.updates.history(userId, { platform: query.platform, from, to, beforeSeq, limit: limit + 1 });
+    const rows = await this.scope.run(userId, (db) =>
+      this.updates.history(db, userId, { platform: query.platform, from, to, beforeSeq, limit: limit + 1 }),
+    );
     const page = rows.slice(0, limit);
     return {
       items: page.map(statusUpdateView),

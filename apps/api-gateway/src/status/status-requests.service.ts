@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ProblemException } from '@statusync/core';
-import { IdempotencyKeyTakenError, PlatformConfigsRepository, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
+import { IdempotencyKeyTakenError, PlatformConfigsRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope } from '@statusync/db';
+import { EntityManager } from 'typeorm';
 import { PlatformId } from '@statusync/platforms';
 import { StatusSyncProducer } from '@statusync/queue';
 import { fingerprintOf } from './fingerprint';
@@ -26,6 +27,7 @@ export class StatusRequestsService {
   private readonly logger = new Logger(StatusRequestsService.name);
 
   constructor(
+    private readonly scope: UserScope,
     private readonly updates: StatusUpdatesRepository,
     private readonly configs: PlatformConfigsRepository,
     private readonly producer: StatusSyncProducer,
@@ -33,35 +35,38 @@ export class StatusRequestsService {
 
   async accept(request: StatusRequest, context: RequestContext): Promise<Accepted> {
     const fingerprint = context.idempotencyKey ? fingerprintOf(context.fingerprintSource) : null;
-    if (context.idempotencyKey) {
-      const earlier = await this.updates.findByIdempotencyKey(context.userId, context.idempotencyKey);
-      if (earlier) return this.replay(earlier, fingerprint);
-    }
-    const platforms = await this.targetPlatforms(context.userId, request.platforms);
-    let recorded;
+    let outcome: StatusUpdateEntity | { replayOf: StatusUpdateEntity };
     try {
-      recorded = await this.updates.create({
-        userId: context.userId,
-        kind: request.kind,
-        preset: request.preset,
-        emoji: request.emoji,
-        message: request.message,
-        limitedAvailability: request.limitedAvailability,
-        expiresAt: request.expiresAt,
-        platforms,
-        idempotencyKey: context.idempotencyKey,
-        requestFingerprint: fingerprint,
-        requestId: context.requestId,
+      // One transaction: the key check, the platform check and the record see the same state.
+      outcome = await this.scope.run(context.userId, async (db) => {
+        const earlier = context.idempotencyKey ? await this.updates.findByIdempotencyKey(db, context.userId, context.idempotencyKey) : null;
+        if (earlier) return { replayOf: earlier };
+        const platforms = await this.targetPlatforms(db, context.userId, request.platforms);
+        const recorded = await this.updates.create(db, {
+          userId: context.userId,
+          kind: request.kind,
+          preset: request.preset,
+          emoji: request.emoji,
+          message: request.message,
+          limitedAvailability: request.limitedAvailability,
+          expiresAt: request.expiresAt,
+          platforms,
+          idempotencyKey: context.idempotencyKey,
+          requestFingerprint: fingerprint,
+          requestId: context.requestId,
+        });
+        return recorded.update;
       });
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTakenError)) throw error;
       // A concurrent request with the same key won the race; answer as its replay.
-      const winner = await this.updates.findByIdempotencyKey(context.userId, context.idempotencyKey!);
+      const winner = await this.scope.run(context.userId, (db) => this.updates.findByIdempotencyKey(db, context.userId, context.idempotencyKey!));
       if (!winner) throw new ProblemException(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is in progress; retry shortly');
-      return this.replay(winner, fingerprint);
+      outcome = { replayOf: winner };
     }
-    await this.enqueue(recorded.update, context.requestId);
-    return { view: acceptedView(recorded.update), replayed: false };
+    if ('replayOf' in outcome) return this.replay(outcome.replayOf, fingerprint);
+    await this.enqueue(outcome, context.requestId);
+    return { view: acceptedView(outcome), replayed: false };
   }
 
   private replay(earlier: StatusUpdateEntity, fingerprint: string | null): Accepted {
@@ -78,8 +83,8 @@ export class StatusRequestsService {
   }
 
   /** The requested platforms, each of which must be configured; by default every configured one. */
-  private async targetPlatforms(userId: string, requested: PlatformId[] | undefined): Promise<PlatformId[]> {
-    const configured = new Set((await this.configs.listForUser(userId)).map((config) => config.platform));
+  private async targetPlatforms(db: EntityManager, userId: string, requested: PlatformId[] | undefined): Promise<PlatformId[]> {
+    const configured = new Set((await this.configs.listForUser(db, userId)).map((config) => config.platform));
     if (!requested) {
       if (configured.size === 0) {
         throw new ProblemException(422, 'no-platform-configured', 'No platform configured', 'Connect a platform first: POST /api/v1/config/platforms', [

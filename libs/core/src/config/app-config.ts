@@ -3,7 +3,15 @@ export interface AppConfig {
   env: 'development' | 'production' | 'test';
   host: string;
   ports: { apiGateway: number; syncWorker: number; scheduler: number; calendarPoller: number };
-  database: { url: string; schema: string; poolSize: number };
+  database: {
+    url: string;
+    schema: string;
+    poolSize: number;
+    /** The role services run as (row-level security applies to it). */
+    role: string;
+    /** Migrations run as the tables' owner; defaults to `url`. */
+    migrationUrl: string;
+  };
   redis: { url: string; queuePrefix: string };
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   /** AES-256 keys by key id, newest first; the first one encrypts. */

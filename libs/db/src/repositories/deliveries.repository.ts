@@ -35,8 +35,8 @@ export interface DeliveryRef {
 export class DeliveriesRepository {
   constructor(private readonly db: DataSource) {}
 
-  find(updateId: string, platform: string): Promise<StatusDeliveryEntity | null> {
-    return this.db.getRepository(StatusDeliveryEntity).findOneBy({ updateId, platform });
+  find(db: EntityManager, updateId: string, platform: string): Promise<StatusDeliveryEntity | null> {
+    return db.getRepository(StatusDeliveryEntity).findOneBy({ updateId, platform });
   }
 
   /** Writes the attempt to `sync_logs` and moves the delivery to the state the outcome implies. */
@@ -68,14 +68,14 @@ export class DeliveriesRepository {
     );
   }
 
-  /** Deliveries still pending after `olderThanMs`: candidates for re-enqueueing (outbox sweep). */
+  /**
+   * Deliveries of any user still pending after `olderThanMs`: candidates for re-enqueueing (outbox sweep).
+   * Crosses users, so it goes through the narrow SECURITY DEFINER function made for it.
+   */
   async pendingOlderThan(olderThanMs: number, limit: number): Promise<DeliveryRef[]> {
     return this.db.query(
-      `SELECT d.update_id AS "updateId", d.platform, d.user_id AS "userId", u.request_id AS "requestId"
-       FROM status_deliveries d JOIN status_updates u ON u.id = d.update_id
-       WHERE d.state = 'pending' AND d.created_at < now() - make_interval(secs => $1::double precision / 1000)
-       ORDER BY d.created_at
-       LIMIT $2`,
+      `SELECT update_id AS "updateId", platform, user_id AS "userId", request_id AS "requestId"
+       FROM statusync_pending_deliveries($1, $2)`,
       [olderThanMs, limit],
     );
   }

@@ -6,18 +6,12 @@ import { DataSource } from 'typeorm';
 export class UsersRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Returns the user id for a subject, creating the user if needed (one round trip, race-free). */
+  /**
+   * The user id for a subject, creating the user if needed. The caller does not know its user id yet, so
+   * this goes through the one narrow SECURITY DEFINER function that may look across users.
+   */
   async idForSubject(subject: string, orgId: string | null): Promise<string> {
-    const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO users (subject, org_id) VALUES ($1, $2)
-       ON CONFLICT (subject) DO UPDATE SET org_id = EXCLUDED.org_id
-       WHERE users.org_id IS DISTINCT FROM EXCLUDED.org_id
-       RETURNING id`,
-      [subject, orgId],
-    );
-    if (rows.length > 0) return rows[0].id;
-    // Nothing changed, so RETURNING was empty: the user exists as is.
-    const existing: { id: string }[] = await this.db.query(`SELECT id FROM users WHERE subject = $1`, [subject]);
-    return existing[0].id;
+    const [row] = (await this.db.query(`SELECT statusync_user_id_for_subject($1, $2) AS id`, [subject, orgId])) as { id: string }[];
+    return row.id;
   }
 }
