@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, TokenCipher } from '@statusync/core';
 import {
+  AuditRepository,
   DeliveriesRepository,
   PlatformConfigsRepository,
   StatusDeliveryEntity,
@@ -36,6 +37,7 @@ export class StatusSyncProcessor {
     private readonly updates: StatusUpdatesRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly configs: PlatformConfigsRepository,
+    private readonly audit: AuditRepository,
     private readonly platforms: PlatformRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -109,7 +111,7 @@ export class StatusSyncProcessor {
     try {
       token = this.cipher.decrypt({ ciphertext: config.tokenCiphertext, keyId: config.tokenKeyId }, `${job.userId}/${job.platform}`);
     } catch {
-      await this.configs.markReauthRequired(manager, config.id, 'stored token cannot be decrypted with the configured keys');
+      await this.requireReauth(manager, job, config.id, 'stored token cannot be decrypted with the configured keys');
       return fail('token_undecryptable', 'The stored token cannot be decrypted; connect the platform again');
     }
 
@@ -120,7 +122,7 @@ export class StatusSyncProcessor {
       else await adapter.clearStatus(token);
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error;
-      if (error instanceof PlatformAuthError) await this.configs.markReauthRequired(manager, config.id, `${error.code}: ${error.message}`);
+      if (error instanceof PlatformAuthError) await this.requireReauth(manager, job, config.id, `${error.code}: ${error.message}`);
       if (error.permanent || isLastAttempt) return fail(error.code, error.message);
       const retryAfterMs = error instanceof PlatformRateLimitError ? error.retryAfterMs : null;
       await record({ outcome: 'retrying', errorCode: error.code, errorMessage: error.message, retryAfterMs });
@@ -130,6 +132,17 @@ export class StatusSyncProcessor {
     await this.configs.markApplied(manager, config.id, update.id, update.seq);
     await record({ outcome: 'succeeded' });
     return { kind: 'done', outcome: 'succeeded' };
+  }
+
+  /** The platform refused the token for good: stop using it until the user connects again, and say so. */
+  private async requireReauth(manager: EntityManager, job: SyncStatusJob, configId: string, reason: string): Promise<void> {
+    await this.configs.markReauthRequired(manager, configId, reason);
+    await this.audit.record(manager, {
+      userId: job.userId,
+      event: 'platform.reauth_required',
+      details: { platform: job.platform, reason },
+      requestId: job.requestId,
+    });
   }
 }
 

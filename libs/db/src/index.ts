@@ -8,3 +8,4 @@ export * from './repositories/platform-configs.repository';
 export * from './repositories/status-updates.repository';
 export * from './repositories/deliveries.repository';
 export * from './user-scope';
+export * from './repositories/audit.repository';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { CurrentUser, RequestId } from '../auth/current-user.decorator';
 import { problemResponses } from '../http/problem-responses';
 import { ConnectPlatformDto, PlatformConfigView, PlatformPathDto } from './platform-config.dto';
 import { PlatformConfigService } from './platform-config.service';
@@ -16,8 +16,8 @@ export class PlatformConfigController {
   @ApiOperation({ summary: 'Connect a platform with a token', description: 'Checks the token with the platform, stores it encrypted and answers with the account name. The token is never returned.' })
   @ApiResponse({ status: 201, type: PlatformConfigView })
   @problemResponses(400, 401, 422, 503)
-  connect(@CurrentUser() user: AuthUser, @Body() body: ConnectPlatformDto): Promise<PlatformConfigView> {
-    return this.service.connect(user.id, body.platform, body.token);
+  connect(@CurrentUser() user: AuthUser, @RequestId() requestId: string | null, @Body() body: ConnectPlatformDto): Promise<PlatformConfigView> {
+    return this.service.connect(user.id, body.platform, body.token, requestId);
   }
 
   @Get()
@@ -33,7 +33,7 @@ export class PlatformConfigController {
   @ApiOperation({ summary: 'Disconnect a platform and delete its stored token' })
   @ApiResponse({ status: 204, description: 'Removed' })
   @problemResponses(400, 401, 404)
-  disconnect(@CurrentUser() user: AuthUser, @Param() params: PlatformPathDto): Promise<void> {
-    return this.service.disconnect(user.id, params.platform);
+  disconnect(@CurrentUser() user: AuthUser, @RequestId() requestId: string | null, @Param() params: PlatformPathDto): Promise<void> {
+    return this.service.disconnect(user.id, params.platform, requestId);
   }
 }

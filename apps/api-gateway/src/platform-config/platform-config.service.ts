@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ProblemException, TokenCipher } from '@statusync/core';
-import { PlatformConfigEntity, PlatformConfigsRepository, UserScope } from '@statusync/db';
+import { AuditRepository, PlatformConfigEntity, PlatformConfigsRepository, UserScope } from '@statusync/db';
 import { PlatformAuthError, PlatformError, PlatformId, PlatformRegistry } from '@statusync/platforms';
 import { PlatformConfigView } from './platform-config.dto';
 
@@ -25,25 +25,28 @@ export class PlatformConfigService {
   constructor(
     private readonly scope: UserScope,
     private readonly configs: PlatformConfigsRepository,
+    private readonly audit: AuditRepository,
     private readonly platforms: PlatformRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cipher = new TokenCipher(config.tokenEncryptionKeys);
   }
 
-  async connect(userId: string, platform: PlatformId, token: string): Promise<PlatformConfigView> {
+  async connect(userId: string, platform: PlatformId, token: string, requestId: string | null): Promise<PlatformConfigView> {
     const account = await this.verify(platform, token);
     const sealed = this.cipher.encrypt(token, `${userId}/${platform}`);
-    const saved = await this.scope.run(userId, (db) =>
-      this.configs.upsert(db, {
+    const saved = await this.scope.run(userId, async (db) => {
+      const config = await this.configs.upsert(db, {
         userId,
         platform,
         accountId: account.accountId,
         accountName: account.accountName,
         tokenCiphertext: sealed.ciphertext,
         tokenKeyId: sealed.keyId,
-      }),
-    );
+      });
+      await this.audit.record(db, { userId, event: 'platform.connected', details: { platform, accountName: account.accountName, via: 'token' }, requestId });
+      return config;
+    });
     this.logger.log({ userId, platform, accountName: account.accountName }, 'platform connected');
     return toView(saved);
   }
@@ -52,8 +55,13 @@ export class PlatformConfigService {
     return (await this.scope.run(userId, (db) => this.configs.listForUser(db, userId))).map(toView);
   }
 
-  async disconnect(userId: string, platform: PlatformId): Promise<void> {
-    if (!(await this.scope.run(userId, (db) => this.configs.delete(db, userId, platform)))) {
+  async disconnect(userId: string, platform: PlatformId, requestId: string | null): Promise<void> {
+    const removed = await this.scope.run(userId, async (db) => {
+      const deleted = await this.configs.delete(db, userId, platform);
+      if (deleted) await this.audit.record(db, { userId, event: 'platform.disconnected', details: { platform }, requestId });
+      return deleted;
+    });
+    if (!removed) {
       throw new ProblemException(404, 'not-found', 'Not Found', `${platform} is not configured`);
     }
     this.logger.log({ userId, platform }, 'platform disconnected');
