@@ -9,3 +9,4 @@ export * from './repositories/status-updates.repository';
 export * from './repositories/deliveries.repository';
 export * from './user-scope';
 export * from './repositories/audit.repository';
+export * from './key-rotation';

@@ -48,6 +48,14 @@ export const configSchema = z
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     TOKEN_ENCRYPTION_KEY: aes256Key.optional(),
+    /** Several keys for rotation, newest first: the first encrypts, all decrypt (`npm run keys:rotate`). */
+    TOKEN_ENCRYPTION_KEYS: z
+      .string()
+      .refine(
+        (value) => value.split(',').every((key) => Buffer.from(key.trim(), 'base64').length === 32),
+        'must be comma-separated 32-byte keys, base64-encoded, newest first',
+      )
+      .optional(),
     GITHUB_GRAPHQL_URL: url(['https:', 'http:']).default('https://api.github.com/graphql'),
     SLACK_API_URL: url(['https:', 'http:']).default('https://slack.com/api/'),
     PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -62,6 +70,10 @@ export const configSchema = z
     BULL_BOARD_PASSWORD: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
+  })
+  .refine((env) => !(env.TOKEN_ENCRYPTION_KEY && env.TOKEN_ENCRYPTION_KEYS), {
+    path: ['TOKEN_ENCRYPTION_KEYS'],
+    message: 'and TOKEN_ENCRYPTION_KEY are both set: set only one (TOKEN_ENCRYPTION_KEYS for rotation)',
   })
   .refine((env) => !(env.JWT_ISSUER || env.JWT_AUDIENCE) || env.JWT_SECRET || env.JWT_JWKS_URL, {
     path: ['JWT_ISSUER'],

@@ -49,4 +49,17 @@ describe('loadConfig', () => {
     expect(second.tokenEncryptionKeys[0].key.equals(first.tokenEncryptionKeys[0].key)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
+
+  it('takes several encryption keys, newest first, for rotation', () => {
+    const older = Buffer.alloc(32, 1).toString('base64');
+    const newer = Buffer.alloc(32, 2).toString('base64');
+    const config = loadConfig({ TOKEN_ENCRYPTION_KEYS: `${newer}, ${older}`, JWT_SECRET: 'x'.repeat(32) });
+    expect(config.tokenEncryptionKeys.map((k) => k.key.toString('base64'))).toEqual([newer, older]);
+    expect(new Set(config.tokenEncryptionKeys.map((k) => k.id)).size).toBe(2);
+  });
+
+  it('refuses TOKEN_ENCRYPTION_KEY and TOKEN_ENCRYPTION_KEYS together, and a bad key in the list', () => {
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEY: key, TOKEN_ENCRYPTION_KEYS: key, JWT_SECRET: 'x'.repeat(32) })).toThrow(/TOKEN_ENCRYPTION_KEYS/);
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: `${key},short`, JWT_SECRET: 'x'.repeat(32) })).toThrow(/TOKEN_ENCRYPTION_KEYS/);
+  });
 });

@@ -19,7 +19,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = { ...parsed.data };
   const generatedDevSecrets: string[] = [];
   const missing = [
-    ...REQUIRED_IN_PRODUCTION.filter((name) => !e[name]),
+    ...REQUIRED_IN_PRODUCTION.filter((name) => !e[name] && !e.TOKEN_ENCRYPTION_KEYS),
     ...(!e.JWT_SECRET && !e.JWT_JWKS_URL ? ['JWT_SECRET'] : []),
   ];
   if (missing.length > 0) {
@@ -32,7 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       generatedDevSecrets.push(name);
     }
   }
-  const encryptionKey = Buffer.from(e.TOKEN_ENCRYPTION_KEY!, 'base64');
+  const encryptionKeys = (e.TOKEN_ENCRYPTION_KEYS?.split(',') ?? [e.TOKEN_ENCRYPTION_KEY!]).map((key) => Buffer.from(key.trim(), 'base64'));
 
   return {
     env: e.NODE_ENV,
@@ -52,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
-    tokenEncryptionKeys: [{ id: keyIdOf(encryptionKey), key: encryptionKey }],
+    tokenEncryptionKeys: encryptionKeys.map((key) => ({ id: keyIdOf(key), key })),
     platforms: {
       githubGraphqlUrl: e.GITHUB_GRAPHQL_URL,
       slackApiUrl: e.SLACK_API_URL,
