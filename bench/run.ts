@@ -53,9 +53,10 @@ async function main() {
     log('1/4 gateway throughput (reference, gateway, fixed rate)');
     const gateway = await gatewayPhase(env, apiUsers, { connections: settings.connections, seconds: settings.seconds, fixedRate: settings.fixedRate });
     log('2/4 end to end');
-    const endToEnd = await endToEndPhase(env, apiUsers, { rate: settings.e2eRate, seconds: settings.e2eSeconds, workerConcurrency: 50 });
+    const endToEnd = await endToEndPhase(env, apiUsers, { rate: settings.e2eRate, seconds: settings.e2eSeconds, workerConcurrency: 20 });
     log('3/4 workers');
-    const workers = await workersPhase(env, workerUsers, { concurrencies: [20, 50, 100], sweepUsers: Math.min(workerUsers.length, 5_000) });
+    const workers = await workersPhase(env, workerUsers, { // Each in-flight job holds a database connection (docs/decisions.md §5); Postgres allows 100 by default.
+      concurrencies: [5, 10, 20], sweepUsers: Math.min(workerUsers.length, 5_000) });
     log('4/4 history');
     const history = await historyPhase(env, { rows: settings.historyRows, seconds: quick ? 3 : 10 });
 

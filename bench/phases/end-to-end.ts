@@ -16,7 +16,7 @@ export interface EndToEndFigures {
  * the update's created_at (just before the 202) to the later of its two deliveries' completed_at.
  */
 export async function endToEndPhase(env: BenchEnv, users: BenchUser[], settings: { rate: number; seconds: number; workerConcurrency: number }): Promise<EndToEndFigures> {
-  const workerEnv = { ...env.env, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(settings.workerConcurrency * 2 + 5) };
+  const workerEnv = { ...env.env, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(settings.workerConcurrency * 2 + 2) };
   const [gateway, worker] = await Promise.all([startService('api-gateway', env.env), startService('sync-worker', workerEnv)]);
   const { rows: before } = await env.db.query(`SELECT coalesce(max(seq), 0) AS seq FROM status_updates`);
   const tokens = users.map((user) => tokenFor(user.subject));
