@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { Pool } from 'pg';
 import { runMigrations } from '../libs/db/src/migrate';
+import { freePort } from '../test/support/free-port';
 
 export const ROOT = join(__dirname, '../..');
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -64,16 +64,6 @@ export async function createBenchEnv(platformUrls: { github: string; slack: stri
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every child the benchmark started: killed if the benchmark itself dies, so none is left running. */
 const children = new Set<ChildProcess>();

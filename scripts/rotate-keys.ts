@@ -13,7 +13,7 @@ runMain('keys:rotate', async () => {
     const keyIds = config.tokenEncryptionKeys.map((key) => key.id);
     const result = await rotateTokenKeys(db, new TokenCipher(config.tokenEncryptionKeys), keyIds);
     process.stdout.write(
-      `rotated ${result.rotated} token(s) to key ${keyIds[0]}; ${result.unknownKey} sealed with an unconfigured key; ${result.undecryptable} undecryptable\n`,
+      `rotated ${result.rotated} secret(s) to key ${keyIds[0]}; ${result.unknownKey} sealed with an unconfigured key; ${result.undecryptable} undecryptable\n`,
     );
     if (result.unknownKey > 0 || result.undecryptable > 0) process.exitCode = 2;
   } finally {

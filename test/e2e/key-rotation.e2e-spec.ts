@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { keyIdOf } from '../../libs/core/src/crypto/key-id';
+import { TokenCipher } from '../../libs/core/src/crypto/token-cipher';
+import { runMigrations } from '../../libs/db/src/migrate';
 import { ApiClient } from '../support/api-client';
+import { testDb } from '../support/test-db';
+import { E2E } from '../support/test-env';
 import { ServiceProcess } from '../support/services';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
 
@@ -25,8 +29,7 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
   const keyIdsInUse = async () =>
     (
       await stack.db.query(
-        `SELECT DISTINCT token_key_id FROM platform_configs WHERE user_id IN (SELECT id FROM users WHERE subject = ANY($1))`,
-        [users.map((u) => u.subject)],
+        `SELECT DISTINCT token_key_id FROM platform_configs`,
       )
     ).rows.map((row: { token_key_id: string }) => row.token_key_id);
 
@@ -44,18 +47,32 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
     expect((await settled(stack, user, answer.body.id)).state).toBe('succeeded');
   };
 
+  // Rotation re-encrypts every row it can see, so it gets a schema of its own, not the run's shared one.
+  const schema = `${E2E.schema}_rotation`;
+
   beforeAll(async () => {
-    stack = await startStack('rotation', { env: { TOKEN_ENCRYPTION_KEY: OLD_KEY } });
+    await runMigrations({ url: E2E.databaseUrl, schema, poolSize: 2 });
+    stack = await startStack('rotation', { schema, env: { TOKEN_ENCRYPTION_KEY: OLD_KEY } });
     users = [await newUser(stack), await newUser(stack), await newUser(stack)];
   }, 90_000);
 
   afterAll(async () => {
     await Promise.all(started.map((service) => service.stop()));
     await stack?.stop();
+    const db = testDb();
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.end();
   });
 
   it('re-encrypts every token with the newest key while the services keep working, and is resumable', async () => {
     expect(await keyIdsInUse()).toEqual([keyId(OLD_KEY)]);
+    // A refresh token (as an OAuth connection with token rotation stores it), sealed with the old key.
+    const oldCipher = new TokenCipher([{ id: keyId(OLD_KEY), key: Buffer.from(OLD_KEY, 'base64') }]);
+    const [{ id: slackRow, user_id: slackUser }] = (
+      await stack.db.query(`SELECT id, user_id FROM platform_configs WHERE platform = 'slack' LIMIT 1`)
+    ).rows;
+    const refresh = oldCipher.encrypt('xoxe-refresh-secret', `${slackUser}/slack/refresh`);
+    await stack.db.query(`UPDATE platform_configs SET refresh_token_ciphertext = $2, refresh_token_key_id = $3 WHERE id = $1`, [slackRow, refresh.ciphertext, refresh.keyId]);
     const both = { TOKEN_ENCRYPTION_KEY: '', TOKEN_ENCRYPTION_KEYS: `${NEW_KEY},${OLD_KEY}` };
     await restartServices(both);
     await updateSucceeds(users[0], 'before rotation');
@@ -66,25 +83,30 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
     await traffic;
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^rotated \d+ token\(s\) to key /);
+    expect(run.stdout).toMatch(/^rotated \d+ secret\(s\) to key /);
     expect(await keyIdsInUse()).toEqual([keyId(NEW_KEY)]);
+    const [sealed] = (await stack.db.query(`SELECT refresh_token_ciphertext AS c, refresh_token_key_id AS k FROM platform_configs WHERE id = $1`, [slackRow])).rows;
+    expect(sealed.k).toBe(keyId(NEW_KEY));
+    const newCipher = new TokenCipher([{ id: keyId(NEW_KEY), key: Buffer.from(NEW_KEY, 'base64') }]);
+    expect(newCipher.decrypt({ ciphertext: sealed.c, keyId: sealed.k }, `${slackUser}/slack/refresh`)).toBe('xoxe-refresh-secret');
 
     const again = rotate(both);
     expect(again.status).toBe(0);
-    expect(again.stdout).toMatch(/^rotated 0 token\(s\)/);
+    expect(again.stdout).toMatch(/^rotated 0 secret\(s\)/);
 
     const audit = await stack.db.query(`SELECT details FROM audit_events WHERE event = 'keys.rotated' ORDER BY id DESC LIMIT 1`);
     expect(audit.rows[0].details).toMatchObject({ toKeyId: keyId(NEW_KEY), rotated: 0 });
-  });
+  }, 60_000);
 
   it('works with the old key removed afterwards', async () => {
     await restartServices({ TOKEN_ENCRYPTION_KEY: NEW_KEY });
     for (const user of users) await updateSucceeds(user, 'after the old key is gone');
-  });
+  }, 60_000);
 
   it('reports rows sealed with a key that is no longer configured, and exits non-zero', async () => {
     const run = rotate({ TOKEN_ENCRYPTION_KEYS: randomBytes(32).toString('base64') });
     expect(run.status).toBe(2);
-    expect(run.stdout).toMatch(/[1-9]\d* sealed with an unconfigured key/);
-  });
+    // Every token (two per user) and the one refresh token.
+    expect(run.stdout).toMatch(new RegExp(`; ${users.length * 2 + 1} sealed with an unconfigured key`));
+  }, 60_000);
 });

@@ -7,10 +7,12 @@
  *   ...
  *   github.statusOf('alice'); github.mutations('alice'); github.failNext('secondary_403');
  *
- * Routes live in their own files (github-graphql.ts; OAuth can be added the same way) and share
- * GithubState. Control over HTTP: see controlRoutes() in http-helpers.ts.
+ * Routes live in their own files (github-graphql.ts, github-oauth.ts) and share GithubState.
+ * OAuth: github.addOAuthClient({ clientId, clientSecret }); github.oauthLoginAs('alice'); then drive
+ * /login/oauth/authorize and /login/oauth/access_token. Control over HTTP: see controlRoutes() in http-helpers.ts.
  */
 import { githubGraphqlRoutes } from './github-graphql';
+import { GithubOAuth, GithubOAuthClient, GithubOAuthRecord } from './github-oauth';
 import { githubSchema } from './github-schema';
 import {
   GithubFailureMode,
@@ -36,6 +38,7 @@ import {
 } from './http-helpers';
 
 export type { GithubFailureMode, GithubFailureOptions, GithubFakeOptions, GithubRequestRecord, GithubStatus, GithubStatusInput, GithubUser } from './github-state';
+export type { GithubOAuthClient, GithubOAuthRecord } from './github-oauth';
 export { GITHUB_FAILURE_MODES } from './github-state';
 
 export class GithubFake {
@@ -46,6 +49,7 @@ export class GithubFake {
   private constructor(
     private readonly server: FakeHttpServer,
     private readonly state: GithubState,
+    private readonly oauth: GithubOAuth,
   ) {
     this.url = server.url;
     this.graphqlUrl = `${server.url}/graphql`;
@@ -63,10 +67,36 @@ export class GithubFake {
       now,
       notFound: () => jsonReply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' }),
     });
-    const fake = new GithubFake(server, state);
+    const oauth = new GithubOAuth(state, opts.oauthCodeLifetimeMs);
+    for (const client of opts.oauthClients ?? []) oauth.addClient(client);
+    const fake = new GithubFake(server, state, oauth);
     server.addRoutes(controlRoutes(fake.control()));
     server.addRoutes(githubGraphqlRoutes(state));
+    server.addRoutes(oauth.routes());
     return fake;
+  }
+
+  /** Registers an OAuth app for /login/oauth/* (replaces one with the same client id). */
+  addOAuthClient(client: GithubOAuthClient): void {
+    this.oauth.addClient(client);
+  }
+
+  /**
+   * The person signed in to github.com who approves authorize requests that carry no `login` parameter
+   * (null signs out). `grantScopes` overrides the scopes they grant (default: the requested ones).
+   */
+  oauthLoginAs(login: string | null, opts: { grantScopes?: string[] } = {}): void {
+    this.oauth.loginAs(login, opts);
+  }
+
+  /** The next authorize request is declined: redirect with error=access_denied. */
+  oauthDeclineNext(): void {
+    this.oauth.declineNextAuthorization();
+  }
+
+  /** Every call to /login/oauth/* (live array; cleared by reset()). */
+  get oauthRequests(): GithubOAuthRecord[] {
+    return this.oauth.records;
   }
 
   /** Every POST /graphql, in arrival order (live array; cleared by reset()). */
@@ -122,11 +152,13 @@ export class GithubFake {
   }
 
   /**
-   * Clears statuses, recorded requests, queued failures and rate-limit counters, restores the
-   * start-up latency and drops requests held open by `hang`. Tokens are kept (see clearTokens()).
+   * Clears statuses, recorded requests, queued failures, rate-limit counters, OAuth codes and the signed-in
+   * person, restores the start-up latency and drops requests held open by `hang`. Tokens and OAuth clients
+   * are kept (see clearTokens()).
    */
   reset(): void {
     this.state.reset();
+    this.oauth.reset();
     this.server.latencyMs = this.initialLatencyMs;
     this.server.releaseHanging();
   }
@@ -157,6 +189,11 @@ export class GithubFake {
       requests: () => this.requests,
       state: () => this.snapshot(),
       extra: {
+        'oauth-clients': (body: Record<string, unknown>) =>
+          this.addOAuthClient({ clientId: requireString(body, 'clientId'), clientSecret: requireString(body, 'clientSecret'), callbackUrl: optionalString(body, 'callbackUrl') }),
+        'oauth-login': (body: Record<string, unknown>) =>
+          this.oauthLoginAs(body.login === null ? null : requireString(body, 'login'), { grantScopes: optionalStringArray(body, 'grantScopes') }),
+        'oauth-decline': () => this.oauthDeclineNext(),
         status: (body: Record<string, unknown>) => {
           const login = requireString(body, 'login');
           const expiresAt = optionalString(body, 'expiresAt');

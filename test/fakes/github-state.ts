@@ -84,6 +84,10 @@ export interface GithubFakeOptions {
   clearedStatus?: 'null' | 'empty';
   /** Clock (ms epoch) for expiry, rate-limit windows and request times. Default Date.now. */
   now?: () => number;
+  /** OAuth apps known to /login/oauth/* (more with GithubFake.addOAuthClient or POST /_fake/oauth-clients). */
+  oauthClients?: { clientId: string; clientSecret: string; callbackUrl?: string }[];
+  /** Lifetime of an authorization code (default 10 minutes). */
+  oauthCodeLifetimeMs?: number;
 }
 
 export interface StoredStatus {

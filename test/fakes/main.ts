@@ -6,6 +6,10 @@
  *
  * Any ghp_/gho_/github_pat_ token and any xoxp- token is accepted. Drive them over HTTP with the
  * /_fake/* control routes (POST /_fake/fail {"mode":"ratelimited"}, GET /_fake/state, ...).
+ *
+ * Both also play the OAuth web fronts with one app, FAKE_OAUTH_CLIENT_ID / FAKE_OAUTH_CLIENT_SECRET
+ * (default statusync-dev / statusync-dev-secret; Slack with token rotation), approved at once by a signed-in
+ * person: `octocat` on GitHub, `U0DEVUSER` on Slack (POST /_fake/oauth-login to change).
  */
 import { GithubFake } from './github-fake';
 import { SlackFake } from './slack-fake';
@@ -21,8 +25,11 @@ function intFromEnv(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const host = process.env.FAKE_HOST?.trim() || '127.0.0.1';
   const latencyMs = intFromEnv('FAKE_LATENCY_MS', 0);
-  const github = await GithubFake.start({ port: intFromEnv('FAKE_GITHUB_PORT', 4010), host, latencyMs, acceptAnyToken: true });
-  const slack = await SlackFake.start({ port: intFromEnv('FAKE_SLACK_PORT', 4020), host, latencyMs, acceptAnyToken: true });
+  const oauthClient = { clientId: process.env.FAKE_OAUTH_CLIENT_ID?.trim() || 'statusync-dev', clientSecret: process.env.FAKE_OAUTH_CLIENT_SECRET?.trim() || 'statusync-dev-secret' };
+  const github = await GithubFake.start({ port: intFromEnv('FAKE_GITHUB_PORT', 4010), host, latencyMs, acceptAnyToken: true, oauthClients: [oauthClient] });
+  const slack = await SlackFake.start({ port: intFromEnv('FAKE_SLACK_PORT', 4020), host, latencyMs, acceptAnyToken: true, oauthClients: [{ ...oauthClient, tokenRotation: true }] });
+  github.oauthLoginAs('octocat');
+  slack.oauthLoginAs('U0DEVUSER', { name: 'dev' });
 
   const lines = [
     `GitHub fake: ${github.url}  (POST /graphql, control under /_fake/)`,
@@ -32,6 +39,10 @@ async function main(): Promise<void> {
     'Point the apps at them with:',
     `  GITHUB_GRAPHQL_URL=${github.graphqlUrl}`,
     `  SLACK_API_URL=${slack.apiUrl}`,
+    '',
+    'and for OAuth connect (approved at once as octocat / U0DEVUSER):',
+    `  GITHUB_OAUTH_URL=${github.url} GITHUB_OAUTH_CLIENT_ID=${oauthClient.clientId} GITHUB_OAUTH_CLIENT_SECRET=${oauthClient.clientSecret}`,
+    `  SLACK_OAUTH_URL=${slack.url} SLACK_OAUTH_CLIENT_ID=${oauthClient.clientId} SLACK_OAUTH_CLIENT_SECRET=${oauthClient.clientSecret}`,
     '',
     'Press Ctrl+C to stop.',
   ];

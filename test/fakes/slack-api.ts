@@ -81,7 +81,7 @@ async function handleApiCall(deps: SlackApiDeps, req: FakeRequest): Promise<Fake
   if (!def) return fail('unknown_method');
   if (parsed.error) return fail(parsed.error);
   if (def.auth === 'none') {
-    const result = def.handle({ state, params: parsed.params, record });
+    const result = def.handle({ state, params: parsed.params, record, headers: req.headers });
     return isFullReply(result) ? finish(result.body, result.httpStatus, result.headers) : finish(result);
   }
   if (def.scopes.length > 0) extraHeaders['x-accepted-oauth-scopes'] = def.scopes.join(',');
@@ -90,6 +90,7 @@ async function handleApiCall(deps: SlackApiDeps, req: FakeRequest): Promise<Fake
   const resolved = state.resolveToken(token);
   if (resolved.kind === 'invalid') return fail('invalid_auth');
   if (resolved.kind === 'revoked') return fail('token_revoked');
+  if (resolved.kind === 'expired') return fail('token_expired');
   record.userId = resolved.user.userId;
   if (resolved.kind === 'inactive') return fail('account_inactive');
   extraHeaders['x-oauth-scopes'] = resolved.scopes.join(',');

@@ -7,8 +7,10 @@
  *   ...
  *   slack.profileOf('U1'); slack.profileWrites('U1'); slack.failNext('ratelimited');
  *
- * Methods live in tables (slack-methods.ts; OAuth can be added the same way) and the event
- * emitter can be a separate file using SlackState. Control over HTTP: controlRoutes() in http-helpers.ts.
+ * Methods live in tables (slack-methods.ts, slack-oauth.ts) and the event emitter can be a separate
+ * file using SlackState. OAuth: slack.addOAuthClient({ clientId, clientSecret, tokenRotation: true });
+ * slack.oauthLoginAs('U1'); then drive /oauth/v2/authorize and oauth.v2.access. Control over HTTP:
+ * controlRoutes() in http-helpers.ts.
  */
 import {
   FakeHttpError,
@@ -23,10 +25,12 @@ import {
 } from './http-helpers';
 import { slackApiRoutes } from './slack-api';
 import { SlackMethod, slackUserMethods } from './slack-methods';
+import { SlackOAuth, SlackOAuthClient, SlackOAuthRecord } from './slack-oauth';
 import { SlackFailureMode, SlackFailureOptions, SlackFakeOptions, SlackRequestRecord, SlackState, SlackStatus, SlackUser } from './slack-state';
 
 export type { SlackFailureMode, SlackFailureOptions, SlackFakeOptions, SlackRequestRecord, SlackStatus, SlackUser } from './slack-state';
 export { DEFAULT_SLACK_EMOJI, SLACK_FAILURE_MODES } from './slack-state';
+export type { SlackOAuthClient, SlackOAuthRecord } from './slack-oauth';
 
 export class SlackFake {
   readonly url: string;
@@ -38,6 +42,7 @@ export class SlackFake {
     private readonly state: SlackState,
     /** Method table; later route files can register more methods with addMethods(). */
     private readonly methods: Record<string, SlackMethod>,
+    private readonly oauth: SlackOAuth,
   ) {
     this.url = server.url;
     this.apiUrl = `${server.url}/api/`;
@@ -47,7 +52,9 @@ export class SlackFake {
   static async start(opts: SlackFakeOptions = {}): Promise<SlackFake> {
     const now = opts.now ?? Date.now;
     const state = new SlackState(opts, now);
-    const methods: Record<string, SlackMethod> = { ...slackUserMethods() };
+    const oauth = new SlackOAuth(state, { codeLifetimeMs: opts.oauthCodeLifetimeMs, tokenLifetimeSeconds: opts.oauthTokenLifetimeSeconds });
+    for (const client of opts.oauthClients ?? []) oauth.addClient(client);
+    const methods: Record<string, SlackMethod> = { ...slackUserMethods(), ...oauth.methods() };
     const server = await FakeHttpServer.listen([], {
       port: opts.port,
       host: opts.host,
@@ -55,10 +62,49 @@ export class SlackFake {
       now,
       notFound: () => jsonReply(404, { ok: false, error: 'not_found' }),
     });
-    const fake = new SlackFake(server, state, methods);
+    const fake = new SlackFake(server, state, methods, oauth);
     server.addRoutes(controlRoutes(fake.control()));
     server.addRoutes(slackApiRoutes({ state, methods, delay: (ms) => server.delay(ms) }));
+    server.addRoutes(oauth.routes());
     return fake;
+  }
+
+  /** Registers an OAuth app for /oauth/v2/authorize and oauth.v2.access (replaces one with the same id). */
+  addOAuthClient(client: SlackOAuthClient): void {
+    this.oauth.addClient(client);
+  }
+
+  /**
+   * The person signed in to Slack who approves authorize requests without the fake-only `user` parameter
+   * (null signs out). `grantScopes` overrides the user scopes granted (default: the requested ones).
+   */
+  oauthLoginAs(userId: string | null, opts: { name?: string; teamId?: string; grantScopes?: string[] } = {}): void {
+    this.oauth.loginAs(userId, opts);
+  }
+
+  /** The next authorize request is declined: redirect with error=access_denied. */
+  oauthDeclineNext(): void {
+    this.oauth.declineNextAuthorization();
+  }
+
+  /** Every authorize and oauth.v2.access call (live array; cleared by reset()). */
+  get oauthRequests(): SlackOAuthRecord[] {
+    return this.oauth.records;
+  }
+
+  /** The token answers token_expired from now on, as a rotated token past its `expires_in`. */
+  expireToken(token: string): void {
+    this.state.expireToken(token);
+  }
+
+  /** `expires_in` of rotated user tokens issued from now on (default from oauthTokenLifetimeSeconds). */
+  setOAuthTokenLifetime(seconds: number): void {
+    this.oauth.setTokenLifetime(seconds);
+  }
+
+  /** Tokens of a user, oldest first (including revoked and expired ones). */
+  tokensOf(userId: string): string[] {
+    return [...this.state.tokens.entries()].filter(([, t]) => t.userId === userId).map(([token]) => token);
   }
 
   /** Every POST /api/<method>, in arrival order (live array; cleared by reset()). */
@@ -129,11 +175,13 @@ export class SlackFake {
   }
 
   /**
-   * Clears statuses/profiles, presence, DND, deactivations, recorded requests, queued failures and
-   * rate-limit windows, and restores the start-up latency. Tokens are kept (see clearTokens()).
+   * Clears statuses/profiles, presence, DND, deactivations, recorded requests, queued failures,
+   * rate-limit windows, OAuth codes, refresh tokens and the signed-in person, and restores the start-up
+   * latency. Tokens and OAuth clients are kept (see clearTokens()).
    */
   reset(): void {
     this.state.reset();
+    this.oauth.reset();
     this.server.latencyMs = this.initialLatencyMs;
   }
 
@@ -167,6 +215,21 @@ export class SlackFake {
       state: () => this.snapshot(),
       extra: {
         deactivate: (body: Record<string, unknown>) => this.deactivate(requireString(body, 'userId')),
+        'oauth-clients': (body: Record<string, unknown>) =>
+          this.addOAuthClient({
+            clientId: requireString(body, 'clientId'),
+            clientSecret: requireString(body, 'clientSecret'),
+            redirectUrls: optionalStringArray(body, 'redirectUrls'),
+            tokenRotation: body.tokenRotation === true,
+          }),
+        'oauth-login': (body: Record<string, unknown>) =>
+          this.oauthLoginAs(body.userId === null ? null : requireString(body, 'userId'), {
+            name: optionalString(body, 'name'),
+            teamId: optionalString(body, 'teamId'),
+            grantScopes: optionalStringArray(body, 'grantScopes'),
+          }),
+        'oauth-decline': () => this.oauthDeclineNext(),
+        'expire-token': (body: Record<string, unknown>) => this.expireToken(requireString(body, 'token')),
         profile: (body: Record<string, unknown>) => {
           const userId = requireString(body, 'userId');
           const exp = body.status_expiration;
@@ -196,7 +259,13 @@ export class SlackFake {
         presence: u.presence,
         snoozeEndsAt: this.state.snoozeOf(u),
       })),
-      tokens: [...this.state.tokens.entries()].map(([token, t]) => ({ token, userId: t.userId, scopes: t.scopes, revoked: this.state.revoked.has(token) })),
+      tokens: [...this.state.tokens.entries()].map(([token, t]) => ({
+        token,
+        userId: t.userId,
+        scopes: t.scopes,
+        revoked: this.state.revoked.has(token),
+        expiresAt: this.state.expiries.has(token) ? new Date(this.state.expiries.get(token)!).toISOString() : null,
+      })),
       pendingFailures: this.state.failures.pending.map((f) => f.mode),
       latencyMs: this.server.latencyMs,
       requestCount: this.state.requests.length,

@@ -2,6 +2,7 @@
  * Slack Web API methods implemented by the fake, as a table keyed by method name. Other method
  * files (oauth.v2.access, ...) export tables of the same shape and are merged by SlackFake.
  */
+import { IncomingHttpHeaders } from 'node:http';
 import { isPlainObject } from './http-helpers';
 import { SlackRequestRecord, SlackState, SlackStatus, SlackUserState } from './slack-state';
 
@@ -27,10 +28,10 @@ export interface SlackTokenMethod {
   handle(ctx: SlackCallContext): SlackMethodResult;
 }
 
-/** A method called without a token (for later route files, e.g. oauth.v2.access). */
+/** A method called without a token (e.g. oauth.v2.access, which may carry client credentials as Basic auth). */
 export interface SlackPublicMethod {
   auth: 'none';
-  handle(ctx: { state: SlackState; params: Record<string, unknown>; record: SlackRequestRecord }): SlackMethodResult;
+  handle(ctx: { state: SlackState; params: Record<string, unknown>; record: SlackRequestRecord; headers: IncomingHttpHeaders }): SlackMethodResult;
 }
 
 export type SlackMethod = SlackTokenMethod | SlackPublicMethod;

@@ -11,6 +11,8 @@ export interface SlackUser {
   name?: string;
   /** Default ['users.profile:write', 'users.profile:read']. */
   scopes?: string[];
+  /** When the token expires (ms epoch), as rotated tokens do; then it answers token_expired. Default: never. */
+  expiresAtMs?: number;
 }
 
 export interface SlackStatus {
@@ -73,6 +75,12 @@ export interface SlackFakeOptions {
   teamName?: string;
   /** Clock (ms epoch) for expiry, rate windows and request times. Default Date.now. */
   now?: () => number;
+  /** OAuth apps known to /oauth/v2/authorize and oauth.v2.access (more with SlackFake.addOAuthClient). */
+  oauthClients?: { clientId: string; clientSecret: string; redirectUrls?: string[]; tokenRotation?: boolean }[];
+  /** Lifetime of an authorization code (default 10 minutes). */
+  oauthCodeLifetimeMs?: number;
+  /** `expires_in` of rotated user tokens (default 43200 s, Slack's 12 hours). */
+  oauthTokenLifetimeSeconds?: number;
 }
 
 export interface SlackUserState {
@@ -133,11 +141,14 @@ export type TokenResolution =
   | { kind: 'ok'; user: SlackUserState; scopes: string[] }
   | { kind: 'invalid' }
   | { kind: 'revoked' }
+  | { kind: 'expired' }
   | { kind: 'inactive'; user: SlackUserState; scopes: string[] };
 
 export class SlackState {
   readonly tokens = new Map<string, { userId: string; scopes: string[] }>();
   readonly revoked = new Set<string>();
+  /** Expiry (ms epoch) of tokens that expire (token rotation). */
+  readonly expiries = new Map<string, number>();
   readonly users = new Map<string, SlackUserState>();
   readonly requests: SlackRequestRecord[] = [];
   readonly failures = new FailureQueue<SlackFailureMode, SlackFailureOptions>(SLACK_FAILURE_MODES);
@@ -160,6 +171,8 @@ export class SlackState {
     if (!user.userId) throw new Error('userId must be non-empty');
     this.tokens.set(token, { userId: user.userId, scopes: [...(user.scopes ?? DEFAULT_SLACK_USER_SCOPES)] });
     this.revoked.delete(token);
+    if (user.expiresAtMs === undefined) this.expiries.delete(token);
+    else this.expiries.set(token, user.expiresAtMs);
     this.ensureUser(user.userId, user.teamId, user.name);
   }
 
@@ -167,9 +180,15 @@ export class SlackState {
     this.revoked.add(token);
   }
 
+  /** The token then answers token_expired (as a rotated token past its expires_in). */
+  expireToken(token: string): void {
+    this.expiries.set(token, this.now());
+  }
+
   clearTokens(): void {
     this.tokens.clear();
     this.revoked.clear();
+    this.expiries.clear();
   }
 
   deactivate(userId: string): void {
@@ -199,6 +218,8 @@ export class SlackState {
 
   resolveToken(token: string): TokenResolution {
     if (this.revoked.has(token)) return { kind: 'revoked' };
+    const expiresAtMs = this.expiries.get(token);
+    if (expiresAtMs !== undefined && expiresAtMs <= this.now()) return { kind: 'expired' };
     let entry = this.tokens.get(token);
     if (!entry && this.options.acceptAnyToken) {
       const match = ANY_TOKEN.exec(token);

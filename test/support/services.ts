@@ -110,6 +110,11 @@ export function stackEnv(options: StackOptions): Record<string, string> {
     SYNC_BACKOFF_BASE_MS: '100',
     SYNC_MAX_ATTEMPTS: '5',
     LOG_LEVEL: 'debug',
+    // Suites that are not about rate limits make hundreds of requests per user (and poll while updates settle):
+    // budgets they cannot reach. rate-limit.e2e-spec.ts starts its gateways with the real defaults.
+    RATE_LIMIT_WRITES_PER_HOUR: '100000',
+    RATE_LIMIT_READS_PER_HOUR: '1000000',
+    RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
     ...options.env,
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { GithubFake } from '../fakes/github-fake';
-import { SlackFake } from '../fakes/slack-fake';
+import { GithubFake, GithubFakeOptions } from '../fakes/github-fake';
+import { SlackFake, SlackFakeOptions } from '../fakes/slack-fake';
 import { ApiClient } from './api-client';
 import { mintJwt } from './jwt';
 import { ServiceName, ServiceProcess, startServices, stackEnv, stopAll } from './services';
@@ -13,6 +13,10 @@ export interface StackSettings {
   services?: ServiceName[];
   env?: Record<string, string>;
   slackWritesPerMinute?: number;
+  /** Extra start options of the fakes (OAuth clients, token lifetimes, ...). */
+  fakes?: { github?: GithubFakeOptions; slack?: SlackFakeOptions };
+  /** A schema of its own (already migrated), for tests that act on every row, such as key rotation. */
+  schema?: string;
 }
 
 /** Fakes + real services + a client and a database handle: what an e2e file needs. */
@@ -31,12 +35,19 @@ export interface TestStack {
 }
 
 export async function startStack(label: string, settings: StackSettings = {}): Promise<TestStack> {
-  const github = await GithubFake.start();
-  const slack = await SlackFake.start({ profileWritesPerMinute: settings.slackWritesPerMinute ?? 0 });
+  const github = await GithubFake.start(settings.fakes?.github);
+  const slack = await SlackFake.start({ profileWritesPerMinute: settings.slackWritesPerMinute ?? 0, ...settings.fakes?.slack });
   const queuePrefix = queuePrefixFor(label);
-  const options = { githubGraphqlUrl: github.graphqlUrl, slackApiUrl: slack.apiUrl, queuePrefix, env: settings.env };
+  // The fakes also play the providers' OAuth web fronts; OAuth stays off unless a suite sets client ids.
+  const env = {
+    GITHUB_OAUTH_URL: github.url,
+    SLACK_OAUTH_URL: slack.url,
+    ...(settings.schema ? { DATABASE_SCHEMA: settings.schema } : {}),
+    ...settings.env,
+  };
+  const options = { githubGraphqlUrl: github.graphqlUrl, slackApiUrl: slack.apiUrl, queuePrefix, env };
   const services = await startServices(settings.services ?? ['api-gateway', 'sync-worker'], options);
-  const db = testDb();
+  const db = testDb(settings.schema);
   const extra: ServiceProcess[] = [];
   return {
     github,
@@ -67,20 +78,24 @@ export interface TestUser {
   slackToken: string;
 }
 
-/** A fresh user whose tokens the fakes know; connects the platforms named (both by default) through the API. */
-export async function newUser(stack: TestStack, connect: ('github' | 'slack')[] = ['github', 'slack']): Promise<TestUser> {
-  const id = randomBytes(4).toString('hex');
+/** A fresh identity (subject, JWT, platform accounts and tokens) made known to the fakes. */
+export function registerTestUser(fakes: { github: GithubFake; slack: SlackFake }, id: string, subject = `user-${id}`): TestUser {
   const user: TestUser = {
-    subject: `user-${id}`,
-    jwt: '',
+    subject,
+    jwt: mintJwt(subject),
     githubLogin: `octo-${id}`,
     githubToken: `ghp_${randomBytes(18).toString('hex')}`,
     slackUserId: `U${id.toUpperCase()}`,
     slackToken: `xoxp-${randomBytes(18).toString('hex')}`,
   };
-  user.jwt = mintJwt(user.subject);
-  stack.github.addToken(user.githubToken, { login: user.githubLogin });
-  stack.slack.addToken(user.slackToken, { userId: user.slackUserId, name: `slack-${id}` });
+  fakes.github.addToken(user.githubToken, { login: user.githubLogin });
+  fakes.slack.addToken(user.slackToken, { userId: user.slackUserId, name: `slack-${id}` });
+  return user;
+}
+
+/** A fresh user whose tokens the fakes know; connects the platforms named (both by default) through the API. */
+export async function newUser(stack: TestStack, connect: ('github' | 'slack')[] = ['github', 'slack']): Promise<TestUser> {
+  const user = registerTestUser(stack, randomBytes(4).toString('hex'));
   for (const platform of connect) {
     const token = platform === 'github' ? user.githubToken : user.slackToken;
     const answer = await stack.api.post('/api/v1/config/platforms', user.jwt, { platform, token });

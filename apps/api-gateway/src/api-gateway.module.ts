@@ -6,11 +6,19 @@ import { DbModule } from '@statusync/db';
 import { QueueModule } from '@statusync/queue';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
+import { OAuthModule } from './oauth/oauth.module';
 import { PlatformConfigModule } from './platform-config/platform-config.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatusModule } from './status/status.module';
 
 @Module({
-  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, PlatformConfigModule, StatusModule],
-  providers: [JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule],
+  providers: [
+    JwtStrategy,
+    // Global guards run in the order listed: authentication first, so the rate limit knows whose budget to use.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
 })
 export class ApiGatewayModule {}

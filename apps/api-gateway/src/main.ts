@@ -3,12 +3,22 @@ import { APP_CONFIG, AppConfig, createHttpApp, listen, runMain } from '@statusyn
 import { StatusSyncProducer } from '@statusync/queue';
 import { Logger } from 'nestjs-pino';
 import { ApiGatewayModule } from './api-gateway.module';
-import { mountBullBoard } from './http/bull-board';
-import { mountOpenApi } from './http/openapi';
+import { BULL_BOARD_PATH, mountBullBoard } from './http/bull-board';
+import { enableStrictCors } from './http/cors';
+import { isDocsUrl, mountOpenApi } from './http/openapi';
+import { registerSecurityHeaders } from './http/security-headers';
 import { strictValidationPipe } from './http/validation';
+import { limitPublicPaths } from './rate-limit/public-paths.limit';
+import { RateLimits } from './rate-limit/rate-limits';
 
 runMain('api-gateway', async () => {
   const app = await createHttpApp(ApiGatewayModule);
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const logger = app.get(Logger);
+  // Before any route is added: the docs and Bull Board routes get the page policy as they are registered.
+  await registerSecurityHeaders(app, (url) => isDocsUrl(url) || url.startsWith(BULL_BOARD_PATH));
+  logger.log(`CORS ${enableStrictCors(app, config.http.corsOrigins)}`, 'api-gateway');
+  limitPublicPaths(app, app.get(RateLimits), isDocsUrl);
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -17,7 +27,7 @@ runMain('api-gateway', async () => {
   });
   app.useGlobalPipes(strictValidationPipe());
   mountOpenApi(app);
-  const board = await mountBullBoard(app, app.get(StatusSyncProducer).allQueues(), app.get<AppConfig>(APP_CONFIG));
-  app.get(Logger).log(`Bull Board ${board}`, 'api-gateway');
-  await listen(app, 'api-gateway', (config) => config.ports.apiGateway);
+  const board = await mountBullBoard(app, app.get(StatusSyncProducer).allQueues(), config);
+  logger.log(`Bull Board ${board}`, 'api-gateway');
+  await listen(app, 'api-gateway', ({ ports }) => ports.apiGateway);
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, TokenCipher } from '@statusync/core';
+import { APP_CONFIG, AppConfig } from '@statusync/core';
 import {
+  AuditEvent,
   AuditRepository,
   DeliveriesRepository,
   PlatformConfigsRepository,
@@ -13,7 +14,9 @@ import {
 import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRegistry, StatusToApply } from '@statusync/platforms';
 import { SyncStatusJob } from '@statusync/queue';
 import { Job, UnrecoverableError } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
+import { isTokenExpired, PlatformTokens, TokenUndecryptableError } from './platform-tokens';
 import { parseSyncStatusJob } from './sync-status-job';
 
 /** What one attempt decided; the job's fate (done, retry, give up) follows from it after the commit. */
@@ -30,7 +33,6 @@ type AttemptResult =
 @Injectable()
 export class StatusSyncProcessor {
   private readonly logger = new Logger(StatusSyncProcessor.name);
-  private readonly cipher: TokenCipher;
 
   constructor(
     private readonly scope: UserScope,
@@ -39,10 +41,9 @@ export class StatusSyncProcessor {
     private readonly configs: PlatformConfigsRepository,
     private readonly audit: AuditRepository,
     private readonly platforms: PlatformRegistry,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.cipher = new TokenCipher(config.tokenEncryptionKeys);
-  }
+    private readonly tokens: PlatformTokens,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async process(job: Job<SyncStatusJob>): Promise<string> {
     const payload = parseSyncStatusJob(job.data);
@@ -109,24 +110,57 @@ export class StatusSyncProcessor {
 
     let token: string;
     try {
-      token = this.cipher.decrypt({ ciphertext: config.tokenCiphertext, keyId: config.tokenKeyId }, `${job.userId}/${job.platform}`);
-    } catch {
-      await this.requireReauth(manager, job, config.id, 'stored token cannot be decrypted with the configured keys');
+      token = this.tokens.accessToken(config);
+    } catch (error) {
+      if (!(error instanceof TokenUndecryptableError)) throw error;
+      await this.requireReauth(manager, job, config.id, error.message);
       return fail('token_undecryptable', 'The stored token cannot be decrypted; connect the platform again');
     }
-
-    try {
-      const adapter = this.platforms.get(job.platform);
-      const status = statusOf(update);
-      if (status) await adapter.setStatus(token, status);
-      else await adapter.clearStatus(token);
-    } catch (error) {
-      if (!(error instanceof PlatformError)) throw error;
-      if (error instanceof PlatformAuthError) await this.requireReauth(manager, job, config.id, `${error.code}: ${error.message}`);
-      if (error.permanent || isLastAttempt) return fail(error.code, error.message);
+    const retry = async (error: PlatformError): Promise<AttemptResult> => {
       const retryAfterMs = error instanceof PlatformRateLimitError ? error.retryAfterMs : null;
       await record({ outcome: 'retrying', errorCode: error.code, errorMessage: error.message, retryAfterMs });
       return { kind: 'retry', error };
+    };
+    // Rotating tokens (Slack): refreshed under this row lock, so the single-use refresh token is spent once.
+    const refresh = async (): Promise<string | AttemptResult> => {
+      try {
+        return await this.tokens.refresh(manager, config);
+      } catch (error) {
+        if (!(error instanceof PlatformError)) throw error;
+        // Slack down or limiting us: the stored pair is untouched and still good, so no re-authorisation for that.
+        if (!error.permanent) return isLastAttempt ? fail(error.code, `Token refresh failed: ${error.message}`) : retry(error);
+        await this.requireReauth(manager, job, config.id, `token refresh failed: ${error.code}`, 'oauth.refresh_failed');
+        return fail(error.code, `Token refresh failed: ${error.message}`);
+      }
+    };
+
+    let refreshed = false;
+    if (this.tokens.expiresSoon(config)) {
+      const next = await refresh();
+      if (typeof next !== 'string') return next;
+      [token, refreshed] = [next, true];
+    }
+    for (;;) {
+      try {
+        await this.push(job.platform, token, update);
+        break;
+      } catch (error) {
+        if (!(error instanceof PlatformError)) throw error;
+        // A rotated token can die before its stored expiry (clocks, the platform ending it early): refresh once, try again.
+        if (!refreshed && isTokenExpired(error) && this.tokens.canRefresh(config)) {
+          const next = await refresh();
+          if (typeof next !== 'string') return next;
+          [token, refreshed] = [next, true];
+          continue;
+        }
+        if (error instanceof PlatformAuthError) await this.requireReauth(manager, job, config.id, `${error.code}: ${error.message}`);
+        const result = error.permanent || isLastAttempt ? await fail(error.code, error.message) : await retry(error);
+        // A call we gave up on may still be applied by the platform. Releasing the row lock now would let a newer
+        // status reach the platform first and be overwritten by this older one (a user would see their status go
+        // back), so keep the platform to ourselves for as long again before committing.
+        if (error.code === 'timeout') await sleep(this.config.platforms.timeoutMs);
+        return result;
+      }
     }
 
     await this.configs.markApplied(manager, config.id, update.id, update.seq);
@@ -134,12 +168,25 @@ export class StatusSyncProcessor {
     return { kind: 'done', outcome: 'succeeded' };
   }
 
+  private async push(platform: string, token: string, update: StatusUpdateEntity): Promise<void> {
+    const adapter = this.platforms.get(platform);
+    const status = statusOf(update);
+    if (status) await adapter.setStatus(token, status);
+    else await adapter.clearStatus(token);
+  }
+
   /** The platform refused the token for good: stop using it until the user connects again, and say so. */
-  private async requireReauth(manager: EntityManager, job: SyncStatusJob, configId: string, reason: string): Promise<void> {
+  private async requireReauth(
+    manager: EntityManager,
+    job: SyncStatusJob,
+    configId: string,
+    reason: string,
+    event: AuditEvent = 'platform.reauth_required',
+  ): Promise<void> {
     await this.configs.markReauthRequired(manager, configId, reason);
     await this.audit.record(manager, {
       userId: job.userId,
-      event: 'platform.reauth_required',
+      event,
       details: { platform: job.platform, reason },
       requestId: job.requestId,
     });

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, HealthModule, LoggingModule } from '@statusync/core';
 import { DbModule } from '@statusync/db';
 import { PlatformsModule } from '@statusync/platforms';
+import { PlatformTokens } from './platform-tokens';
 import { StatusSyncProcessor } from './status-sync.processor';
 import { SyncWorkersHost } from './sync-workers.host';
 
 @Module({
   imports: [ConfigModule, LoggingModule, DbModule, PlatformsModule, HealthModule],
-  providers: [StatusSyncProcessor, SyncWorkersHost],
+  providers: [StatusSyncProcessor, PlatformTokens, SyncWorkersHost],
 })
 export class SyncWorkerModule {}

@@ -13,4 +13,5 @@ export * from './http/problem-details.filter';
 export * from './bootstrap/create-http-app';
 export * from './bootstrap/run-main';
 export * from './http/public.decorator';
+export * from './http/rate-limit-exempt.decorator';
 export * from './http/dependency-down';

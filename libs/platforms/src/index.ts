@@ -5,3 +5,7 @@ export * from './platforms.module';
 export * from './status-format';
 export * from './github/github.adapter';
 export * from './slack/slack.adapter';
+export * from './oauth-provider';
+export * from './oauth-registry';
+export * from './github/github.oauth';
+export * from './slack/slack.oauth';

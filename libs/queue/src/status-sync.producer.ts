@@ -34,6 +34,13 @@ export class StatusSyncProducer implements OnModuleInit {
     );
   }
 
+  /** Whether every queue's Redis connection is up right now; a connection never made yet counts as down. */
+  async isConnected(): Promise<boolean> {
+    const notYet = new Promise<null>((resolve) => setTimeout(resolve, 20, null));
+    const clients = await Promise.all(this.allQueues().map((queue) => Promise.race([queue.getBackend().client, notYet])));
+    return clients.every((client) => client !== null && client.status === 'ready');
+  }
+
   queueFor(platform: PlatformId): Queue {
     const queue = this.queues.get(platform);
     if (!queue) throw new Error(`No queue for platform ${platform}`);

@@ -2,9 +2,14 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC, ProblemException } from '@statusync/core';
+import type { FastifyRequest } from 'fastify';
 import { InvalidClaimsError } from './jwt.strategy';
+import { OPTIONAL_AUTH } from './optional-auth.decorator';
 
-/** Default deny: every route needs a valid bearer JWT unless marked @Public(). 401s say why. */
+/**
+ * Default deny: every route needs a valid bearer JWT unless marked @Public() (or @OptionalAuth(): checked only
+ * when sent). 401s say why.
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(private readonly reflector: Reflector) {
@@ -12,8 +17,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
+    const targets = [context.getHandler(), context.getClass()];
+    if (!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return super.canActivate(context);
+    const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets);
+    return optional && context.switchToHttp().getRequest<FastifyRequest>().headers.authorization !== undefined ? super.canActivate(context) : true;
   }
 
   override handleRequest<T>(error: unknown, user: T, info: unknown): T {

@@ -11,6 +11,19 @@ import { UserIdCache } from './user-id-cache';
 /** Leeway for clocks that disagree a little between us and the identity provider. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_SUBJECT_LENGTH = 255;
+/**
+ * Text Postgres stores as sent: no NUL (a text value cannot hold it, so the user lookup failed with a 500) and no
+ * unpaired UTF-16 surrogate (stored as U+FFFD, which would make different subjects one user).
+ */
+const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+
+/**
+ * jwks-rsa caches each signing key by `kid` for 10 minutes and fetches the JWKS again when a token names a kid
+ * it has not seen, so a key the identity provider rotates in works at once. Those fetches are rate-limited, so
+ * tokens with made-up kids cannot make us hammer the provider (they fail as unknown keys meanwhile), and a slow
+ * provider fails after 5 s instead of holding requests for jwks-rsa's default 30 s.
+ */
+const JWKS_OPTIONS = { cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5_000 };
 
 interface Claims {
   sub?: unknown;
@@ -38,7 +51,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     const { secret, jwksUrl, issuer, audience } = config.jwt;
     const jwks = jwksUrl
-      ? passportJwtSecret({ jwksUri: jwksUrl, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10 })
+      ? passportJwtSecret({ jwksUri: jwksUrl, ...JWKS_OPTIONS })
       : undefined;
     const algorithms: Algorithm[] = [...(secret ? (['HS256'] as const) : []), ...(jwks ? (['RS256'] as const) : [])];
     const options: StrategyOptionsWithRequest = {
@@ -66,7 +79,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > MAX_SUBJECT_LENGTH) {
       throw new InvalidClaimsError(`token sub must be a string of 1-${MAX_SUBJECT_LENGTH} characters`);
     }
+    if (!STORABLE_TEXT.test(claims.sub)) throw new InvalidClaimsError('token sub must not contain NUL or unpaired surrogates');
     if (claims.org_id !== undefined && typeof claims.org_id !== 'string') throw new InvalidClaimsError('token org_id must be a string');
+    if (claims.org_id !== undefined && !STORABLE_TEXT.test(claims.org_id)) throw new InvalidClaimsError('token org_id must not contain NUL or unpaired surrogates');
     if (claims.role !== undefined && claims.role !== 'member' && claims.role !== 'admin') {
       throw new InvalidClaimsError("token role must be 'member' or 'admin'");
     }

@@ -2,6 +2,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProblemView } from './problem-responses';
 
+/** Swagger UI and its assets (`/docs`, `/docs/…`) and the document (`/docs-json`, `/docs-yaml`). */
+export const isDocsUrl = (url: string): boolean => /^\/docs($|[/?-])/.test(url);
+
 /** OpenAPI 3 at /docs-json, Swagger UI at /docs. */
 export function mountOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(

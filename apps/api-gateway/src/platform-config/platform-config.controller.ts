@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { PLATFORMS } from '@statusync/platforms';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, RequestId } from '../auth/current-user.decorator';
 import { problemResponses } from '../http/problem-responses';
@@ -31,6 +32,8 @@ export class PlatformConfigController {
   @Delete(':platform')
   @HttpCode(204)
   @ApiOperation({ summary: 'Disconnect a platform and delete its stored token' })
+  // Declared by hand: a DTO bound with @Param() does not show in the document, and clients generate code from it.
+  @ApiParam({ name: 'platform', enum: PLATFORMS, example: 'github' })
   @ApiResponse({ status: 204, description: 'Removed' })
   @problemResponses(400, 401, 404)
   disconnect(@CurrentUser() user: AuthUser, @RequestId() requestId: string | null, @Param() params: PlatformPathDto): Promise<void> {

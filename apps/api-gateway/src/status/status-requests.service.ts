@@ -108,18 +108,15 @@ export class StatusRequestsService {
 
   private async enqueue(update: StatusUpdateEntity, requestId: string | null): Promise<void> {
     const jobs = (update.platforms as PlatformId[]).map((platform) => ({ updateId: update.id, platform, userId: update.userId, requestId }));
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.producer.enqueue(jobs),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`enqueue took longer than ${ENQUEUE_WAIT_MS} ms`)), ENQUEUE_WAIT_MS);
-        }),
-      ]);
-    } catch (error) {
+    const enqueued = this.producer.enqueue(jobs).catch((error: unknown) => {
       this.logger.warn({ err: error, updateId: update.id, requestId }, 'enqueue failed; the outbox sweep will enqueue it');
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+    // While Redis is known to be down, answer at once: the client queues the jobs until it reconnects, and the
+    // outbox sweep covers them if it never does. Otherwise wait (briefly) so the 202 normally means "queued".
+    if (!(await this.producer.isConnected())) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([enqueued, new Promise((resolve) => (timer = setTimeout(resolve, ENQUEUE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
+
 }

@@ -99,6 +99,8 @@ export class StatusController {
 
   @Get('updates/:id')
   @ApiOperation({ summary: 'The outcome of one update, per platform' })
+  // Declared by hand: a DTO bound with @Param() does not show in the document, and clients generate code from it.
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The `id` of the 202 answer', example: 'a3c6f2de-8f43-4a7e-9e43-2f3d0f1b7c11' })
   @ApiResponse({ status: 200, type: StatusUpdateView })
   @problemResponses(400, 401, 404)
   findUpdate(@CurrentUser() user: AuthUser, @Param() params: UpdateIdParamDto): Promise<StatusUpdateView> {

@@ -48,7 +48,8 @@ export class PresetOverridesDto extends PlatformsFieldDto {
   @IsTimestamp({ future: true })
   expiresAt?: string;
 
-  @ApiPropertyOptional({ example: 45, minimum: 1, maximum: MAX_DURATION_MINUTES, description: 'Expire after this many minutes. Exclusive with expiresAt.' })
+  // `type` spelled out: the TypeScript type says number, and the document would then accept 1.5.
+  @ApiPropertyOptional({ type: 'integer', example: 45, minimum: 1, maximum: MAX_DURATION_MINUTES, description: 'Expire after this many minutes. Exclusive with expiresAt.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -101,7 +102,7 @@ export class HistoryQueryDto {
   @IsTimestamp()
   to?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'limit must be an integer' })

@@ -1,9 +1,12 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { loadConfig } from '../config/load-config';
+import { useDepthLimitedJsonParser } from '../http/json-body-parser';
+import { answerClientError, ProblemDetailsFilter } from '../http/problem-details.filter';
 import { requestIdFor } from '../logging/logging.module';
 
 /**
@@ -11,13 +14,27 @@ import { requestIdFor } from '../logging/logging.module';
  * Shutdown hooks let SIGTERM close queues, workers and connections cleanly.
  */
 export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 * 1024): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: bodyLimitBytes, genReqId: requestIdFor });
+  // The adapter exists before Nest's ConfigModule does, so it reads the (same, validated) configuration itself:
+  // which address is the client's decides per-address rate limits.
+  const { trustProxy } = loadConfig().http;
+  const problems = new ProblemDetailsFilter();
+  const adapter = new FastifyAdapter({
+    bodyLimit: bodyLimitBytes,
+    genReqId: requestIdFor,
+    trustProxy,
+    // Errors Fastify's router raises before any route runs (a path that is not valid percent-encoding, an
+    // over-long parameter) get the same problem details as every other error, not Fastify's own JSON.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => problems.send(error, request, reply),
+    // And those Node's HTTP parser refuses before there is a request at all (headers over 16 KB: 431).
+    clientErrorHandler: answerClientError,
+  });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
   // JSON only, answered 415 otherwise: Fastify parses text/plain and Nest adds a form parser by default, and
   // such bodies would reach validation as a string or a flat object (a confusing 400) instead.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  useDepthLimitedJsonParser(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: true,
     bodyParser: false,
@@ -25,7 +42,7 @@ export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 *
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(problems);
   // useProcessExit: after the hooks ran, exit 0 (Nest otherwise re-raises the signal, so every clean stop looks
   // killed) and fire 'exit', which flushes pino's asynchronous log destination.
   app.enableShutdownHooks([], { useProcessExit: true });

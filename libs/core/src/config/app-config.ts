@@ -17,6 +17,13 @@ export interface AppConfig {
   /** AES-256 keys by key id, newest first; the first one encrypts. */
   tokenEncryptionKeys: { id: string; key: Buffer }[];
   platforms: { githubGraphqlUrl: string; slackApiUrl: string; timeoutMs: number };
+  /** OAuth apps at the platforms; a platform without a client (id and secret) offers no OAuth connect. */
+  oauth: {
+    /** Public base URL of the gateway; redirect URIs are `<base>/api/v1/oauth/<platform>/callback`. */
+    redirectBaseUrl: string;
+    github: OAuthAppConfig;
+    slack: OAuthAppConfig;
+  };
   sync: {
     concurrency: number;
     maxAttempts: number;
@@ -25,10 +32,20 @@ export interface AppConfig {
     stalledIntervalMs: number;
   };
   outbox: { sweepIntervalMs: number; sweepAgeMs: number };
+  /** Requests per caller and window; writes and reads per user, public routes per client address. */
+  rateLimit: { writesPerHour: number; readsPerHour: number; publicPerMinute: number };
+  /** `trustProxy` for Fastify (which address is the client's), and the browser origins CORS allows. */
+  http: { trustProxy: boolean | string[]; corsOrigins: string[] };
   bullBoard: { username: string; password?: string };
   log: { level: string; file?: string };
   /** Names of the variables that were filled with generated development values. */
   generatedDevSecrets: string[];
+}
+
+/** Where a platform's OAuth web front lives, and our app's credentials there (null when not configured). */
+export interface OAuthAppConfig {
+  url: string;
+  client: { id: string; secret: string } | null;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

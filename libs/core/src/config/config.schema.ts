@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -9,6 +10,49 @@ const url = (protocols: string[]) =>
       return false;
     }
   }, `must be a ${protocols.join(' or ')} URL`);
+
+/** A request budget: how many requests one caller may make per window. */
+const budget = z.coerce.number().int().min(1).max(10_000_000);
+
+/** proxy-addr's names for address ranges (`loopback` = 127.0.0.1/8 and ::1, `uniquelocal` = private networks). */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Fastify's `trustProxy`: `false` (the socket address is the client), comma-separated proxy addresses, CIDRs or
+ * range names (X-Forwarded-For is believed only from those), or `true` (believed from anyone: only safe when
+ * every request passes a proxy that overwrites the header). Fastify 5 ignores hop counts, so none are accepted.
+ */
+const trustProxy = z.string().transform((value, ctx): boolean | string[] => {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  const addresses = value.split(',').map((part) => part.trim());
+  if (addresses.every((part) => PROXY_RANGE_NAMES.includes(part) || isAddressOrCidr(part))) return addresses;
+  ctx.addIssue({ code: 'custom', message: 'must be true, false, or comma-separated proxy IP addresses, CIDRs or loopback/linklocal/uniquelocal' });
+  return z.NEVER;
+});
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
+/** Exact browser origins (`https://app.example.com`): no wildcard, path or trailing slash. */
+const origins = z.string().transform((value, ctx): string[] => {
+  const list = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const bad = list.filter((origin) => {
+    try {
+      const parsed = new URL(origin);
+      return parsed.origin !== origin || !['https:', 'http:'].includes(parsed.protocol);
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length === 0) return list;
+  ctx.addIssue({ code: 'custom', message: `must be comma-separated origins such as https://app.example.com (scheme, host and port only); not: ${bad.join(', ')}` });
+  return z.NEVER;
+});
 
 /** A base64 value that decodes to exactly 32 bytes (an AES-256 key). */
 const aes256Key = z
@@ -59,6 +103,15 @@ export const configSchema = z
     GITHUB_GRAPHQL_URL: url(['https:', 'http:']).default('https://api.github.com/graphql'),
     SLACK_API_URL: url(['https:', 'http:']).default('https://slack.com/api/'),
     PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    // OAuth apps: a platform offers "connect with OAuth" only when its client id and secret are both set.
+    GITHUB_OAUTH_URL: url(['https:', 'http:']).default('https://github.com'),
+    GITHUB_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+    GITHUB_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+    SLACK_OAUTH_URL: url(['https:', 'http:']).default('https://slack.com'),
+    SLACK_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+    SLACK_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Public base URL of the gateway as browsers reach it; OAuth redirect URIs are built from it. */
+    OAUTH_REDIRECT_BASE_URL: url(['https:', 'http:']).default('http://127.0.0.1:3000'),
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
     SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
@@ -66,6 +119,11 @@ export const configSchema = z
     SYNC_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     OUTBOX_SWEEP_AGE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    RATE_LIMIT_WRITES_PER_HOUR: budget.default(100),
+    RATE_LIMIT_READS_PER_HOUR: budget.default(1_000),
+    RATE_LIMIT_PUBLIC_PER_MINUTE: budget.default(60),
+    TRUST_PROXY: trustProxy.default(false),
+    CORS_ORIGINS: origins.default([]),
     BULL_BOARD_USERNAME: z.string().min(1).default('admin'),
     BULL_BOARD_PASSWORD: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -74,6 +132,16 @@ export const configSchema = z
   .refine((env) => !(env.TOKEN_ENCRYPTION_KEY && env.TOKEN_ENCRYPTION_KEYS), {
     path: ['TOKEN_ENCRYPTION_KEYS'],
     message: 'and TOKEN_ENCRYPTION_KEY are both set: set only one (TOKEN_ENCRYPTION_KEYS for rotation)',
+  })
+  .superRefine((env, ctx) => {
+    // Half an OAuth app is a typo, not a choice: say which half is missing rather than silently offer no OAuth.
+    const pairs = [
+      ['GITHUB_OAUTH_CLIENT_ID', 'GITHUB_OAUTH_CLIENT_SECRET'],
+      ['SLACK_OAUTH_CLIENT_ID', 'SLACK_OAUTH_CLIENT_SECRET'],
+    ] as const;
+    for (const [id, secret] of pairs) {
+      if (!env[id] !== !env[secret]) ctx.addIssue({ code: 'custom', path: [env[id] ? secret : id], message: `is required when ${env[id] ? id : secret} is set` });
+    }
   })
   .refine((env) => !(env.JWT_ISSUER || env.JWT_AUDIENCE) || env.JWT_SECRET || env.JWT_JWKS_URL, {
     path: ['JWT_ISSUER'],

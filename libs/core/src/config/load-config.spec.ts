@@ -40,6 +40,90 @@ describe('loadConfig', () => {
     expect(config.jwt).toEqual({ jwksUrl: 'https://id.example.com/jwks', secret: undefined, issuer: undefined, audience: undefined });
   });
 
+  describe('OAuth apps', () => {
+    const load = (env: Record<string, string>) => loadConfig({ TOKEN_ENCRYPTION_KEY: key, JWT_SECRET: 'x'.repeat(32), ...env });
+
+    it('offers no OAuth app by default, with github.com and slack.com as providers', () => {
+      expect(load({}).oauth).toEqual({
+        redirectBaseUrl: 'http://127.0.0.1:3000',
+        github: { url: 'https://github.com', client: null },
+        slack: { url: 'https://slack.com', client: null },
+      });
+    });
+
+    it('reads each app, and the public base URL without a trailing slash', () => {
+      const { oauth } = load({
+        GITHUB_OAUTH_URL: 'https://ghe.example.com',
+        GITHUB_OAUTH_CLIENT_ID: 'Iv1.abc',
+        GITHUB_OAUTH_CLIENT_SECRET: 'gh-secret',
+        SLACK_OAUTH_CLIENT_ID: '111.222',
+        SLACK_OAUTH_CLIENT_SECRET: 'sl-secret',
+        OAUTH_REDIRECT_BASE_URL: 'https://statusync.example.com/',
+      });
+      expect(oauth.redirectBaseUrl).toBe('https://statusync.example.com');
+      expect(oauth.github).toEqual({ url: 'https://ghe.example.com', client: { id: 'Iv1.abc', secret: 'gh-secret' } });
+      expect(oauth.slack).toEqual({ url: 'https://slack.com', client: { id: '111.222', secret: 'sl-secret' } });
+    });
+
+    it.each([
+      [{ GITHUB_OAUTH_CLIENT_ID: 'Iv1.abc' }, /GITHUB_OAUTH_CLIENT_SECRET is required when GITHUB_OAUTH_CLIENT_ID is set/],
+      [{ SLACK_OAUTH_CLIENT_SECRET: 's' }, /SLACK_OAUTH_CLIENT_ID is required when SLACK_OAUTH_CLIENT_SECRET is set/],
+      [{ SLACK_OAUTH_URL: 'slack.com' }, /SLACK_OAUTH_URL/],
+      [{ OAUTH_REDIRECT_BASE_URL: 'ftp://x' }, /OAUTH_REDIRECT_BASE_URL/],
+    ])('refuses %p', (env, message) => {
+      expect(() => load(env as Record<string, string>)).toThrow(message);
+    });
+  });
+
+  describe('rate limits and HTTP', () => {
+    const load = (env: Record<string, string> = {}) => loadConfig({ TOKEN_ENCRYPTION_KEY: key, JWT_SECRET: 'x'.repeat(32), ...env });
+
+    it('defaults to 100 writes and 1000 reads per user and hour, 60 public requests per address and minute, no proxy, no CORS', () => {
+      const config = load();
+      expect(config.rateLimit).toEqual({ writesPerHour: 100, readsPerHour: 1000, publicPerMinute: 60 });
+      expect(config.http).toEqual({ trustProxy: false, corsOrigins: [] });
+    });
+
+    it('reads the budgets', () => {
+      const config = load({ RATE_LIMIT_WRITES_PER_HOUR: '5', RATE_LIMIT_READS_PER_HOUR: '50', RATE_LIMIT_PUBLIC_PER_MINUTE: '7' });
+      expect(config.rateLimit).toEqual({ writesPerHour: 5, readsPerHour: 50, publicPerMinute: 7 });
+    });
+
+    it.each([
+      ['true', true],
+      ['false', false],
+      ['10.0.0.1', ['10.0.0.1']],
+      ['loopback, uniquelocal', ['loopback', 'uniquelocal']],
+      ['10.0.0.0/8, 192.168.1.7,::1/128', ['10.0.0.0/8', '192.168.1.7', '::1/128']],
+    ])('reads TRUST_PROXY=%s', (value, expected) => {
+      expect(load({ TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+    });
+
+    it('reads exact CORS origins', () => {
+      expect(load({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).http.corsOrigins).toEqual([
+        'https://app.example.com',
+        'http://localhost:5173',
+      ]);
+    });
+
+    it.each([
+      ['RATE_LIMIT_WRITES_PER_HOUR', '0'],
+      ['RATE_LIMIT_READS_PER_HOUR', '1.5'],
+      ['RATE_LIMIT_PUBLIC_PER_MINUTE', 'many'],
+      ['TRUST_PROXY', 'yes'],
+      ['TRUST_PROXY', '1'],
+      ['TRUST_PROXY', '10.0.0.0/33'],
+      ['TRUST_PROXY', '10.0.0.1,proxy.internal'],
+      ['CORS_ORIGINS', '*'],
+      ['CORS_ORIGINS', 'https://app.example.com/'],
+      ['CORS_ORIGINS', 'https://app.example.com/path'],
+      ['CORS_ORIGINS', 'app.example.com'],
+      ['CORS_ORIGINS', 'ftp://files.example.com'],
+    ])('refuses %s=%s, naming it', (variable, value) => {
+      expect(() => load({ [variable]: value })).toThrow(new RegExp(`Invalid configuration: ${variable} `));
+    });
+  });
+
   it('generates development secrets once, in a private file, and reuses them', () => {
     const file = secretsFile();
     const first = loadConfig({ STATUSYNC_DEV_SECRETS_FILE: file });

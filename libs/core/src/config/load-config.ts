@@ -1,5 +1,5 @@
 import { keyIdOf } from '../crypto/key-id';
-import { AppConfig } from './app-config';
+import { AppConfig, OAuthAppConfig } from './app-config';
 import { ConfigError } from './config-error';
 import { configSchema } from './config.schema';
 import { devSecretsPath, loadOrCreateDevSecrets } from './dev-secrets';
@@ -58,6 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       slackApiUrl: e.SLACK_API_URL,
       timeoutMs: e.PLATFORM_TIMEOUT_MS,
     },
+    oauth: {
+      redirectBaseUrl: e.OAUTH_REDIRECT_BASE_URL.replace(/\/+$/, ''),
+      github: oauthApp(e.GITHUB_OAUTH_URL, e.GITHUB_OAUTH_CLIENT_ID, e.GITHUB_OAUTH_CLIENT_SECRET),
+      slack: oauthApp(e.SLACK_OAUTH_URL, e.SLACK_OAUTH_CLIENT_ID, e.SLACK_OAUTH_CLIENT_SECRET),
+    },
     sync: {
       concurrency: e.SYNC_CONCURRENCY,
       maxAttempts: e.SYNC_MAX_ATTEMPTS,
@@ -66,8 +71,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       stalledIntervalMs: e.SYNC_STALLED_INTERVAL_MS,
     },
     outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, sweepAgeMs: e.OUTBOX_SWEEP_AGE_MS },
+    rateLimit: {
+      writesPerHour: e.RATE_LIMIT_WRITES_PER_HOUR,
+      readsPerHour: e.RATE_LIMIT_READS_PER_HOUR,
+      publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
+    },
+    http: { trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },
     generatedDevSecrets,
   };
+}
+
+/** The schema already refuses half a pair, so both or neither are set here. */
+function oauthApp(url: string, id: string | undefined, secret: string | undefined): OAuthAppConfig {
+  return { url, client: id && secret ? { id, secret } : null };
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, OnModuleDestroy } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../http/public.decorator';
+import { RateLimitExempt } from '../http/rate-limit-exempt.decorator';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RedisPing } from './redis-ping';
@@ -8,6 +9,7 @@ import { RedisPing } from './redis-ping';
 const PROBE_TIMEOUT_MS = 2_000;
 
 @Public()
+@RateLimitExempt()
 @ApiTags('health')
 @Controller('health')
 export class HealthController implements OnModuleDestroy {

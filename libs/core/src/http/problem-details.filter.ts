@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDependencyDown } from './dependency-down';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
@@ -14,11 +16,14 @@ const SLUGS: Record<number, string> = {
   403: 'forbidden',
   404: 'not-found',
   405: 'method-not-allowed',
+  408: 'request-timeout',
   409: 'conflict',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'unprocessable',
   429: 'too-many-requests',
+  431: 'request-header-fields-too-large',
   503: 'unavailable',
 };
 
@@ -29,8 +34,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    this.send(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** Answers with `exception` as problem details. Public for Fastify hooks, which run outside Nest's filters. */
+  send(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const problem = this.toProblem(exception);
     problem.requestId = String(request.id);
     if (problem.status >= 500) {
@@ -40,6 +48,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     // RFC 9110: every 401 names the scheme that would be accepted.
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
+    // The onSend hook sets it too, but answers to router errors (frameworkErrors) never reach that hook.
+    void reply.header('x-request-id', problem.requestId);
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
@@ -103,4 +113,32 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'An unexpected error occurred; it has been logged with this request id.',
     };
   }
+}
+
+const CLIENT_ERROR_DETAILS: Record<number, string> = {
+  400: 'The request is not valid HTTP.',
+  408: 'The request took too long to arrive.',
+  431: 'The request headers (request line included) are larger than the 16 KB the server accepts.',
+};
+
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser refuses some requests before there is a request to route
+ * (headers over 16 KB: 431; bytes that are not HTTP: 400; too slow: 408). Fastify's default answer is its own JSON,
+ * and it closes the socket without saying so, so a keep-alive client sent its next request into a dead connection.
+ * Answer as problem details, with `Connection: close`.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // The client is gone: there is no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const requestId = randomUUID();
+  const problem: ProblemDetails = { type: problemType(SLUGS[status]), title: STATUS_CODES[status] ?? 'Bad Request', status, detail: CLIENT_ERROR_DETAILS[status], requestId };
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${problem.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { redactUrl } from './redact-url';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -22,7 +23,8 @@ export function requestIdFor(req: IncomingMessage): string {
 
 /**
  * Structured JSON logs (pino). Requests are logged without headers or bodies, so bearer tokens and platform
- * tokens can never reach the log; the redact list is a second line of defence for objects logged by hand.
+ * tokens can never reach the log, and with one-time secrets in the URL (OAuth code and state) redacted; the
+ * redact list is a second line of defence for objects logged by hand.
  */
 @Module({
   imports: [
@@ -38,7 +40,7 @@ export function requestIdFor(req: IncomingMessage): string {
               censor: '[redacted]',
             },
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },

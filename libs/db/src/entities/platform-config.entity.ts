@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 export type PlatformConfigState = 'active' | 'reauth_required';
+/** How the token was obtained: pasted by the user, or through the platform's OAuth flow. */
+export type ConnectedVia = 'token' | 'oauth';
 
 /** One user's connection to one platform. The token is only ever stored encrypted (AES-256-GCM). */
 @Entity('platform_configs')
@@ -27,6 +29,20 @@ export class PlatformConfigEntity {
 
   @Column({ name: 'token_key_id', type: 'text' })
   tokenKeyId: string;
+
+  /** Rotating providers only (Slack token rotation): the newest refresh token, sealed like the token. */
+  @Column({ name: 'refresh_token_ciphertext', type: 'bytea', nullable: true, select: false })
+  refreshTokenCiphertext: Buffer | null;
+
+  @Column({ name: 'refresh_token_key_id', type: 'text', nullable: true })
+  refreshTokenKeyId: string | null;
+
+  /** When the access token stops working; null when it does not expire. */
+  @Column({ name: 'token_expires_at', type: 'timestamptz', nullable: true })
+  tokenExpiresAt: Date | null;
+
+  @Column({ name: 'connected_via', type: 'text', default: 'token' })
+  connectedVia: ConnectedVia;
 
   @Column({ type: 'text', default: 'active' })
   state: PlatformConfigState;

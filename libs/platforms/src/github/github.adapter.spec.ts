@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../../../test/support/free-port';
 import { GithubFake } from '../../../../test/fakes/github-fake';
 import { platformFailure } from '../../../../test/support/platform-failure';
 import { StatusToApply } from '../platform-adapter';
@@ -15,16 +15,7 @@ const failure = <E extends PlatformError>(promise: Promise<unknown>, type: abstr
   platformFailure(promise, type, 'github');
 
 /** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const closedPort = freePort;
 
 describe('GithubAdapter against the GitHub fake', () => {
   let fake: GithubFake;
