@@ -2,6 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STATUS_SYNC_QUEUES } from '@statusync/queue';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { Pool } from 'pg';
@@ -20,6 +22,16 @@ export interface BenchEnv {
   db: Pool;
   env: Record<string, string>;
   cleanup(): Promise<void>;
+}
+
+/** Drops the jobs and updates a phase left behind (the gateway phase runs without a worker), so the next phase starts clean. */
+export async function clearBacklog(env: BenchEnv): Promise<void> {
+  for (const name of STATUS_SYNC_QUEUES) {
+    const queue = new Queue(name, { connection: { url: REDIS_URL }, prefix: env.queuePrefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+  await env.db.query(`DELETE FROM status_updates`);
 }
 
 export async function createBenchEnv(platformUrls: { github: string; slack: string }): Promise<BenchEnv> {

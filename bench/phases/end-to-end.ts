@@ -4,6 +4,7 @@ import { BenchUser } from '../users';
 
 export interface EndToEndFigures {
   offeredRps: number;
+  workers: number;
   accepted: number;
   bothSucceeded: number;
   p50Ms: number;
@@ -15,9 +16,16 @@ export interface EndToEndFigures {
  * Time from the 202 to "succeeded on both platforms", under a steady offered rate. Measured from the database:
  * the update's created_at (just before the 202) to the later of its two deliveries' completed_at.
  */
-export async function endToEndPhase(env: BenchEnv, users: BenchUser[], settings: { rate: number; seconds: number; workerConcurrency: number }): Promise<EndToEndFigures> {
+export async function endToEndPhase(
+  env: BenchEnv,
+  users: BenchUser[],
+  settings: { rate: number; seconds: number; workerConcurrency: number; workers: number },
+): Promise<EndToEndFigures> {
   const workerEnv = { ...env.env, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(settings.workerConcurrency * 2 + 2) };
-  const [gateway, worker] = await Promise.all([startService('api-gateway', env.env), startService('sync-worker', workerEnv)]);
+  const [gateway, ...workers] = await Promise.all([
+    startService('api-gateway', env.env),
+    ...Array.from({ length: settings.workers }, () => startService('sync-worker', workerEnv)),
+  ]);
   const { rows: before } = await env.db.query(`SELECT coalesce(max(seq), 0) AS seq FROM status_updates`);
   const tokens = users.map((user) => tokenFor(user.subject));
   let i = 0;
@@ -49,9 +57,10 @@ export async function endToEndPhase(env: BenchEnv, users: BenchUser[], settings:
     [since],
   );
   const times = rows.map((row: { ms: string }) => Number(row.ms)).sort((a: number, b: number) => a - b);
-  await Promise.all([gateway.stop(), worker.stop()]);
+  await Promise.all([gateway, ...workers].map((service) => service.stop()));
   return {
     offeredRps: settings.rate,
+    workers: settings.workers,
     accepted: load.statusCodes['202'] ?? 0,
     bothSucceeded: times.length,
     p50Ms: Math.round(percentile(times, 50)),

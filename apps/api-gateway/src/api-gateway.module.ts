@@ -6,6 +6,7 @@ import { DbModule } from '@statusync/db';
 import { QueueModule } from '@statusync/queue';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
+import { HttpDrain } from './http/http-drain';
 import { OAuthModule } from './oauth/oauth.module';
 import { PlatformConfigModule } from './platform-config/platform-config.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -16,6 +17,7 @@ import { StatusModule } from './status/status.module';
   imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule],
   providers: [
     JwtStrategy,
+    HttpDrain,
     // Global guards run in the order listed: authentication first, so the rate limit knows whose budget to use.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -12,6 +12,8 @@ import { JobName, statusSyncQueueName, syncJobId } from './queue-names';
 @Injectable()
 export class StatusSyncProducer implements OnModuleInit {
   private readonly queues = new Map<PlatformId, Queue>();
+  /** The queues' Redis clients, once they first connected: read synchronously by isConnected(). */
+  private clients?: { status: string }[];
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -23,6 +25,7 @@ export class StatusSyncProducer implements OnModuleInit {
     for (const platform of PLATFORMS) {
       this.queues.set(platform, this.moduleRef.get<Queue>(getQueueToken(statusSyncQueueName(platform)), { strict: false }));
     }
+    void Promise.all(this.allQueues().map((queue) => queue.getBackend().client)).then((clients) => (this.clients = clients));
   }
 
   async enqueue(jobs: SyncStatusJob[]): Promise<void> {
@@ -35,10 +38,8 @@ export class StatusSyncProducer implements OnModuleInit {
   }
 
   /** Whether every queue's Redis connection is up right now; a connection never made yet counts as down. */
-  async isConnected(): Promise<boolean> {
-    const notYet = new Promise<null>((resolve) => setTimeout(resolve, 20, null));
-    const clients = await Promise.all(this.allQueues().map((queue) => Promise.race([queue.getBackend().client, notYet])));
-    return clients.every((client) => client !== null && client.status === 'ready');
+  isConnected(): boolean {
+    return this.clients !== undefined && this.clients.every((client) => client.status === 'ready');
   }
 
   queueFor(platform: PlatformId): Queue {

@@ -113,7 +113,7 @@ export class StatusRequestsService {
     });
     // While Redis is known to be down, answer at once: the client queues the jobs until it reconnects, and the
     // outbox sweep covers them if it never does. Otherwise wait (briefly) so the 202 normally means "queued".
-    if (!(await this.producer.isConnected())) return;
+    if (!this.producer.isConnected()) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([enqueued, new Promise((resolve) => (timer = setTimeout(resolve, ENQUEUE_WAIT_MS)))]);
     clearTimeout(timer);
