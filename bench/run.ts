@@ -54,10 +54,11 @@ async function main() {
     const gateway = await gatewayPhase(env, apiUsers, { connections: settings.connections, seconds: settings.seconds, fixedRate: settings.fixedRate });
     await clearBacklog(env);
     log('2/4 end to end');
-    const endToEnd = await endToEndPhase(env, apiUsers, { rate: settings.e2eRate, seconds: settings.e2eSeconds, workerConcurrency: 20, workers: num('BENCH_E2E_WORKERS', 2, 1) });
+    // Two workers at 15 keep the total within Postgres' 100 connections beside the gateway's pool.
+    const endToEnd = await endToEndPhase(env, apiUsers, { rate: settings.e2eRate, seconds: settings.e2eSeconds, workerConcurrency: 15, workers: num('BENCH_E2E_WORKERS', 2, 1) });
     log('3/4 workers');
-    const workers = await workersPhase(env, workerUsers, { // Each in-flight job holds a database connection (docs/decisions.md §5); Postgres allows 100 by default.
-      concurrencies: [5, 10, 20], sweepUsers: Math.min(workerUsers.length, 5_000) });
+    // Each in-flight job holds a database connection (docs/decisions.md §5); Postgres allows 100 by default.
+    const workers = await workersPhase(env, workerUsers, { concurrencies: [5, 10, 20], sweepUsers: Math.min(workerUsers.length, 5_000) });
     log('4/4 history');
     const history = await historyPhase(env, { rows: settings.historyRows, seconds: quick ? 3 : 10 });
 
