@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, TokenCipher } from '@statusync/core';
+import { APP_CONFIG, AppConfig, secretContext, TokenCipher } from '@statusync/core';
 import { PlatformConfigsRepository, PlatformConfigWithSecret } from '@statusync/db';
 import { OAuthProviderRegistry, PlatformAuthError, PlatformError } from '@statusync/platforms';
 import { EntityManager } from 'typeorm';
@@ -32,7 +32,7 @@ export class PlatformTokens {
 
   accessToken(config: PlatformConfigWithSecret): string {
     try {
-      return this.cipher.decrypt({ ciphertext: config.tokenCiphertext, keyId: config.tokenKeyId }, `${config.userId}/${config.platform}`);
+      return this.cipher.decrypt({ ciphertext: config.tokenCiphertext, keyId: config.tokenKeyId }, secretContext(config.userId, config.platform));
     } catch {
       throw new TokenUndecryptableError('stored token cannot be decrypted with the configured keys');
     }
@@ -57,7 +57,7 @@ export class PlatformTokens {
     if (!provider?.refresh) {
       throw new PlatformAuthError(config.platform, 'oauth_not_configured', `Refreshing a ${config.platform} token needs its OAuth app (client id and secret) configured`);
     }
-    const context = `${config.userId}/${config.platform}/refresh`;
+    const context = secretContext(config.userId, config.platform, 'refresh');
     let refreshToken: string;
     try {
       refreshToken = this.cipher.decrypt({ ciphertext: config.refreshTokenCiphertext!, keyId: config.refreshTokenKeyId! }, context);
@@ -65,7 +65,7 @@ export class PlatformTokens {
       throw new PlatformAuthError(config.platform, 'refresh_token_undecryptable', 'The stored refresh token cannot be decrypted with the configured keys');
     }
     const tokens = await provider.refresh(refreshToken);
-    const access = this.cipher.encrypt(tokens.accessToken, `${config.userId}/${config.platform}`);
+    const access = this.cipher.encrypt(tokens.accessToken, secretContext(config.userId, config.platform));
     // A provider that stops rotating keeps no refresh token: the new access token is then used until refused.
     const refresh = tokens.refreshToken ? this.cipher.encrypt(tokens.refreshToken, context) : null;
     const sealed = {

@@ -15,3 +15,4 @@ export * from './bootstrap/run-main';
 export * from './http/public.decorator';
 export * from './http/rate-limit-exempt.decorator';
 export * from './http/dependency-down';
+export * from './crypto/secret-context';

@@ -1,4 +1,4 @@
-import { TokenCipher } from '@statusync/core';
+import { secretContext, TokenCipher } from '@statusync/core';
 import { DataSource } from 'typeorm';
 
 /** Operator commands that must see every user's rows run as this role (docs/security.md). */
@@ -14,8 +14,8 @@ export interface RotationResult {
 
 /** Each encrypted column of platform_configs, its key-id column and the context it is bound to. */
 const SECRETS = [
-  { ciphertext: 'token_ciphertext', keyId: 'token_key_id', context: (row: SecretRow) => `${row.user_id}/${row.platform}` },
-  { ciphertext: 'refresh_token_ciphertext', keyId: 'refresh_token_key_id', context: (row: SecretRow) => `${row.user_id}/${row.platform}/refresh` },
+  { ciphertext: 'token_ciphertext', keyId: 'token_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform) },
+  { ciphertext: 'refresh_token_ciphertext', keyId: 'refresh_token_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform, 'refresh') },
 ] as const;
 
 interface SecretRow {

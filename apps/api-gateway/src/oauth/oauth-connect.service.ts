@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, ProblemException, TokenCipher } from '@statusync/core';
+import { APP_CONFIG, AppConfig, ProblemException, secretContext, TokenCipher } from '@statusync/core';
 import { AuditRepository, PlatformConfigsRepository, UserScope } from '@statusync/db';
 import { OAuthGrant, OAuthProvider, OAuthProviderRegistry, PlatformError, PlatformId } from '@statusync/platforms';
 import { AuthUser } from '../auth/auth-user';
+import { platformUnavailable } from '../http/platform-unavailable';
 import { PlatformConfigView } from '../platform-config/platform-config.dto';
 import { toView } from '../platform-config/platform-config.service';
 import { invalidState, OAuthCallback } from './callback-query';
@@ -74,18 +75,14 @@ export class OAuthConnectService {
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error;
       if (error.permanent) throw refused(platform, error.code);
-      throw new ProblemException(503, 'platform-unavailable', 'Platform unavailable', `${platform} could not be reached to complete the connection (${error.code}); start again`, undefined, {
-        platform,
-        platformError: error.code,
-        retryAfterSeconds: Math.max(1, Math.ceil(((error as { retryAfterMs?: number }).retryAfterMs ?? 5_000) / 1000)),
-      });
+      throw platformUnavailable(platform, error, 'complete the connection');
     }
   }
 
   /** Each secret is bound to its row and purpose: the refresh token cannot be swapped in for the token. */
   private seal(userId: string, platform: PlatformId, grant: OAuthGrant) {
-    const token = this.cipher.encrypt(grant.accessToken, `${userId}/${platform}`);
-    const refresh = grant.refreshToken ? this.cipher.encrypt(grant.refreshToken, `${userId}/${platform}/refresh`) : null;
+    const token = this.cipher.encrypt(grant.accessToken, secretContext(userId, platform));
+    const refresh = grant.refreshToken ? this.cipher.encrypt(grant.refreshToken, secretContext(userId, platform, 'refresh')) : null;
     return {
       tokenCiphertext: token.ciphertext,
       tokenKeyId: token.keyId,

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, ProblemException, TokenCipher } from '@statusync/core';
+import { APP_CONFIG, AppConfig, ProblemException, secretContext, TokenCipher } from '@statusync/core';
 import { AuditRepository, PlatformConfigEntity, PlatformConfigsRepository, UserScope } from '@statusync/db';
 import { PlatformAuthError, PlatformError, PlatformId, PlatformRegistry } from '@statusync/platforms';
+import { platformUnavailable } from '../http/platform-unavailable';
 import { PlatformConfigView } from './platform-config.dto';
 
 export const toView = (config: PlatformConfigEntity): PlatformConfigView => ({
@@ -34,7 +35,7 @@ export class PlatformConfigService {
 
   async connect(userId: string, platform: PlatformId, token: string, requestId: string | null): Promise<PlatformConfigView> {
     const account = await this.verify(platform, token);
-    const sealed = this.cipher.encrypt(token, `${userId}/${platform}`);
+    const sealed = this.cipher.encrypt(token, secretContext(userId, platform));
     const saved = await this.scope.run(userId, async (db) => {
       const config = await this.configs.upsert(db, {
         userId,
@@ -76,13 +77,7 @@ export class PlatformConfigService {
           { field: 'token', reason: `${platform} answered ${error.code}` },
         ], { platform, platformError: error.code });
       }
-      if (error instanceof PlatformError) {
-        throw new ProblemException(503, 'platform-unavailable', 'Platform unavailable', `${platform} could not be reached to check the token (${error.code}); try again`, undefined, {
-          platform,
-          platformError: error.code,
-          retryAfterSeconds: Math.max(1, Math.ceil(((error as { retryAfterMs?: number }).retryAfterMs ?? 5_000) / 1000)),
-        });
-      }
+      if (error instanceof PlatformError) throw platformUnavailable(platform, error, 'check the token');
       throw error;
     }
   }
