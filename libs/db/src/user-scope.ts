@@ -1,18 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+/** The caller's organisation and their role in it, from the JWT (`org_id`, `role`). */
+export interface OrgMembership {
+  orgId: string | null;
+  role: 'member' | 'admin';
+}
+
+const NO_ORG: OrgMembership = { orgId: null, role: 'member' };
+
 /**
  * Runs work in a transaction that row-level security ties to one user: every query inside sees and changes
- * only that user's rows, even one that forgets its `WHERE user_id = …`. Outside a scope the services'
- * role sees nothing at all. The setting is transaction-local, so a pooled connection never carries it over.
+ * only that user's rows (and, where a policy allows, their org's), even one that forgets its `WHERE user_id = …`.
+ * Outside a scope the services' role sees nothing at all. The settings are transaction-local, so a pooled
+ * connection never carries them over.
  */
 @Injectable()
 export class UserScope {
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(userId: string, work: (db: EntityManager) => Promise<T>, orgId: string | null = null): Promise<T> {
+  run<T>(userId: string, work: (db: EntityManager) => Promise<T>, org: OrgMembership = NO_ORG): Promise<T> {
     return this.dataSource.transaction(async (db) => {
-      await db.query(`SELECT set_config('statusync.user_id', $1, true), set_config('statusync.org_id', $2, true)`, [userId, orgId ?? '']);
+      await db.query(
+        `SELECT set_config('statusync.user_id', $1, true), set_config('statusync.org_id', $2, true), set_config('statusync.role', $3, true)`,
+        [userId, org.orgId ?? '', org.role],
+      );
       return work(db);
     });
   }

@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, Generated, PrimaryGeneratedColumn } from 'typeorm';
 
 export type StatusUpdateKind = 'set' | 'clear';
+/** Where an update came from; analytics and team availability show it. */
+export type StatusUpdateSource = 'manual' | 'preset' | 'template' | 'schedule' | 'calendar';
+/** Per-platform replacements of emoji and/or message (a workspace custom emoji on Slack only, say). */
+export type PlatformOverrides = Partial<Record<string, { emoji?: string; message?: string }>>;
 
 /** One requested status change (API call, preset, schedule or calendar), fanned out to its platforms. */
 @Entity('status_updates')
@@ -22,6 +26,19 @@ export class StatusUpdateEntity {
   /** Preset name when the update came from one (`busy`, ...). */
   @Column({ type: 'text', nullable: true })
   preset: string | null;
+
+  @Column({ type: 'text', default: 'manual' })
+  source: StatusUpdateSource;
+
+  /** The template it was applied from, as it was then (the template may change or go later). */
+  @Column({ name: 'template_id', type: 'uuid', nullable: true })
+  templateId: string | null;
+
+  @Column({ name: 'template_name', type: 'text', nullable: true })
+  templateName: string | null;
+
+  @Column({ name: 'platform_overrides', type: 'jsonb', nullable: true })
+  platformOverrides: PlatformOverrides | null;
 
   @Column({ type: 'text', nullable: true })
   emoji: string | null;

@@ -13,6 +13,13 @@ export class UserEntity {
   @Column({ name: 'org_id', type: 'text', nullable: true })
   orgId: string | null;
 
+  /** IANA zone for placeholders, local times and floating calendar times. */
+  @Column({ name: 'time_zone', type: 'text', default: 'UTC' })
+  timeZone: string;
+
+  @Column({ name: 'working_hours', type: 'jsonb', nullable: true })
+  workingHours: Record<string, unknown> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { StatusDeliveryEntity } from '../entities/status-delivery.entity';
-import { StatusUpdateEntity, StatusUpdateKind } from '../entities/status-update.entity';
+import { PlatformOverrides, StatusUpdateEntity, StatusUpdateKind, StatusUpdateSource } from '../entities/status-update.entity';
 
 export interface NewStatusUpdate {
   userId: string;
@@ -15,6 +15,11 @@ export interface NewStatusUpdate {
   idempotencyKey: string | null;
   requestFingerprint: string | null;
   requestId: string | null;
+  /** Default `manual` (`preset` when `preset` is set). */
+  source?: StatusUpdateSource;
+  templateId?: string | null;
+  templateName?: string | null;
+  platformOverrides?: PlatformOverrides | null;
 }
 
 export interface StatusUpdateWithDeliveries {
@@ -54,6 +59,10 @@ interface StatusUpdateRow {
   idempotency_key: string | null;
   request_fingerprint: string | null;
   request_id: string | null;
+  source: StatusUpdateSource;
+  template_id: string | null;
+  template_name: string | null;
+  platform_overrides: PlatformOverrides | null;
   created_at: Date;
 }
 
@@ -72,6 +81,10 @@ const toStatusUpdate = (row: StatusUpdateRow): StatusUpdateEntity =>
     idempotencyKey: row.idempotency_key,
     requestFingerprint: row.request_fingerprint,
     requestId: row.request_id,
+    source: row.source,
+    templateId: row.template_id,
+    templateName: row.template_name,
+    platformOverrides: row.platform_overrides,
     createdAt: row.created_at,
   });
 
@@ -96,8 +109,9 @@ export class StatusUpdatesRepository {
       const [row] = (await manager.query(
         `WITH created AS (
            INSERT INTO status_updates (user_id, kind, preset, emoji, message, limited_availability, expires_at, platforms,
-                                       idempotency_key, request_fingerprint, request_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *
+                                       idempotency_key, request_fingerprint, request_id, source, template_id, template_name,
+                                       platform_overrides)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *
          ), deliveries AS (
            INSERT INTO status_deliveries (update_id, platform, user_id)
            SELECT created.id, platform, created.user_id FROM created, unnest(created.platforms) AS platform
@@ -115,6 +129,10 @@ export class StatusUpdatesRepository {
           input.idempotencyKey,
           input.requestFingerprint,
           input.requestId,
+          input.source ?? (input.preset ? 'preset' : 'manual'),
+          input.templateId ?? null,
+          input.templateName ?? null,
+          input.platformOverrides ? JSON.stringify(input.platformOverrides) : null,
         ],
       )) as StatusUpdateRow[];
       const update = toStatusUpdate(row);
