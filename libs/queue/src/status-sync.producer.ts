@@ -11,7 +11,7 @@ import { JobName, statusSyncQueueName, syncJobId } from './queue-names';
 /** Enqueues one job per platform for a status update. Idempotent: the job id is derived from the delivery. */
 @Injectable()
 export class StatusSyncProducer implements OnModuleInit {
-  private readonly queues = new Map<PlatformId, Queue>();
+  private resolved?: Map<PlatformId, Queue>;
   /** The queues' Redis clients, once they first connected: read synchronously by isConnected(). */
   private clients?: { status: string }[];
 
@@ -20,11 +20,7 @@ export class StatusSyncProducer implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Queues are resolved once every provider exists (one per platform, so adding a platform needs no change here). */
   onModuleInit(): void {
-    for (const platform of PLATFORMS) {
-      this.queues.set(platform, this.moduleRef.get<Queue>(getQueueToken(statusSyncQueueName(platform)), { strict: false }));
-    }
     void Promise.all(this.allQueues().map((queue) => queue.getBackend().client)).then((clients) => (this.clients = clients));
   }
 
@@ -40,6 +36,18 @@ export class StatusSyncProducer implements OnModuleInit {
   /** Whether every queue's Redis connection is up right now; a connection never made yet counts as down. */
   isConnected(): boolean {
     return this.clients !== undefined && this.clients.every((client) => client.status === 'ready');
+  }
+
+  /**
+   * One queue per platform (so adding a platform needs no change here), resolved on first use: every provider
+   * exists by then, and callers that run before the module's init hooks (Bull Board is mounted before listen())
+   * still get every queue.
+   */
+  private get queues(): Map<PlatformId, Queue> {
+    this.resolved ??= new Map(
+      PLATFORMS.map((platform) => [platform, this.moduleRef.get<Queue>(getQueueToken(statusSyncQueueName(platform)), { strict: false })]),
+    );
+    return this.resolved;
   }
 
   queueFor(platform: PlatformId): Queue {

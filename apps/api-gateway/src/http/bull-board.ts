@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig } from '@statusync/core';
+import { AppConfig, ProblemDetailsFilter, ProblemException } from '@statusync/core';
 import type { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -27,11 +27,16 @@ export async function mountBullBoard(app: NestFastifyApplication, queues: Queue[
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
   const expected = password ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` : null;
+  // Outside Nest, so its exception filter never sees these answers: render the problem here.
+  const problems = new ProblemDetailsFilter();
   await app.getHttpAdapter().getInstance().register(async (scope) => {
     if (expected) {
       scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         if (!same(request.headers.authorization ?? '', expected)) {
-          await reply.header('www-authenticate', 'Basic realm="statusync queues"').code(401).send({ status: 401, title: 'Unauthorized' });
+          // Basic, not the API's Bearer: browsers then ask for the operator's password.
+          void reply.header('www-authenticate', 'Basic realm="statusync queues"');
+          problems.send(new ProblemException(401, 'unauthorized', 'Unauthorized', 'The queue dashboard needs the operator credential (HTTP basic auth)'), request, reply);
+          return reply;
         }
       });
     }

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { withCurrentTimestamps } from './openapi-timestamps';
 import { ProblemView } from './problem-responses';
 
 /** Swagger UI and its assets (`/docs`, `/docs/…`) and the document (`/docs-json`, `/docs-yaml`). */
@@ -20,5 +21,9 @@ export function mountOpenApi(app: NestFastifyApplication): void {
       .build(),
     { extraModels: [ProblemView] },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    // Example timestamps are relative to the moment the document is read, so "Try it out" always works.
+    patchDocumentOnRequest: (_request, _reply, built) => withCurrentTimestamps(built),
+  });
 }

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, RequestId } from '../auth/current-user.decorator';
 import { idempotencyKeyFrom } from '../http/idempotency-key';
+import { timestampExample } from '../http/openapi-timestamps';
 import { OptionalBody } from '../http/optional-body.decorator';
 import { problemResponses } from '../http/problem-responses';
 import { PRESET_NAMES, PRESETS, isPresetName } from './presets';
@@ -36,7 +37,7 @@ export class StatusController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Set a status on every configured platform (or the ones named)', description: 'Validated against the strictest platform limits, recorded, and one job per platform enqueued. Follow the outcome at `statusUrl`.' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiBody({ type: StatusUpdateDto, examples: { meeting: { value: { emoji: ':spiral_calendar_pad:', message: 'In a meeting', limitedAvailability: true, expiresAt: '2026-11-25T17:00:00Z' } }, slackOnly: { value: { emoji: ':coffee:', message: 'Coffee', durationMinutes: 15, platforms: ['slack'] } } } })
+  @ApiBody({ type: StatusUpdateDto, examples: { meeting: { value: { emoji: ':spiral_calendar_pad:', message: 'In a meeting', limitedAvailability: true, expiresAt: timestampExample(2) } }, slackOnly: { value: { emoji: ':coffee:', message: 'Coffee', durationMinutes: 15, platforms: ['slack'] } } } })
   @ApiResponse({ status: 202, type: AcceptedUpdateView })
   @problemResponses(400, 401, 409, 422, 503)
   update(

@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { timestampExample } from '../http/openapi-timestamps';
 import { IsTimestamp } from '../http/is-future-timestamp';
 
 /** One year: longer statuses are almost certainly a unit mistake. */
@@ -43,7 +44,7 @@ export class PresetOverridesDto extends PlatformsFieldDto {
   @Matches(NO_CONTROL_CHARACTERS, { message: 'message must not contain control characters or line breaks' })
   message?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-25T17:00:00Z', description: 'ISO 8601 with a time zone, in the future. Exclusive with durationMinutes.' })
+  @ApiPropertyOptional({ example: timestampExample(2), format: 'date-time', description: 'ISO 8601 with a time zone, in the future. Exclusive with durationMinutes.' })
   @IsOptional()
   @IsTimestamp({ future: true })
   expiresAt?: string;
@@ -92,12 +93,12 @@ export class HistoryQueryDto {
   @IsIn(PLATFORMS, { message: `platform must be one of: ${PLATFORMS.join(', ')}` })
   platform?: PlatformId;
 
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Only updates requested at or after this time' })
+  @ApiPropertyOptional({ example: timestampExample(-24 * 30), format: 'date-time', description: 'Only updates requested at or after this time' })
   @IsOptional()
   @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Only updates requested before this time' })
+  @ApiPropertyOptional({ example: timestampExample(24), format: 'date-time', description: 'Only updates requested before this time' })
   @IsOptional()
   @IsTimestamp()
   to?: string;

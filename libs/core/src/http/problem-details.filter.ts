@@ -4,7 +4,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDependencyDown } from './dependency-down';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemDraft, problemType } from './problem';
+import { faultOf, JSON_ONLY_REASON } from './problem-fault';
 import { ProblemException } from './problem.exception';
 
 /** What a client is told to wait when Postgres or Redis is down. */
@@ -46,14 +47,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const retryAfter = problem.retryAfterSeconds;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-    // RFC 9110: every 401 names the scheme that would be accepted.
-    if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
+    // RFC 9110: every 401 names the scheme that would be accepted (Bearer, unless the route named its own).
+    if (problem.status === 401 && !reply.hasHeader('www-authenticate')) void reply.header('www-authenticate', 'Bearer');
     // The onSend hook sets it too, but answers to router errors (frameworkErrors) never reach that hook.
     void reply.header('x-request-id', problem.requestId);
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
   private toProblem(exception: unknown): ProblemDetails {
+    const problem = this.describe(exception);
+    // Fastify's and Nest's wording ("Unsupported Media Type") does not say what would be accepted.
+    if (problem.status === 415) problem.detail = `${problem.detail}: ${JSON_ONLY_REASON}`;
+    return { ...problem, errors: problem.errors ?? faultOf(problem.status, problem.detail) };
+  }
+
+  private describe(exception: unknown): ProblemDraft {
     if (exception instanceof ProblemException) {
       return {
         type: exception.typeUri,
@@ -132,7 +140,8 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const requestId = randomUUID();
-  const problem: ProblemDetails = { type: problemType(SLUGS[status]), title: STATUS_CODES[status] ?? 'Bad Request', status, detail: CLIENT_ERROR_DETAILS[status], requestId };
+  const detail = CLIENT_ERROR_DETAILS[status];
+  const problem: ProblemDetails = { type: problemType(SLUGS[status]), title: STATUS_CODES[status] ?? 'Bad Request', status, detail, errors: faultOf(status, detail), requestId };
   const body = JSON.stringify(problem);
   if (socket.writable) {
     socket.write(

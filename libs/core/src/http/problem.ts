@@ -1,10 +1,15 @@
-/** One error shape for every 4xx/5xx answer: RFC 9457 problem details, plus the fields at fault. */
+/**
+ * One error shape for every 4xx/5xx answer: RFC 9457 problem details, plus what is at fault. `errors` is never
+ * empty: `field` names a body or query field, a path parameter, a header (`Authorization`, `Content-Type`), or
+ * the request as a whole (`body`, `path`, `request`) when no single field is to blame.
+ */
 export interface FieldProblem {
   field: string;
   reason: string;
 }
 
-export interface ProblemDetails {
+/** A problem before the filter fills in what it lacks. */
+export interface ProblemDraft {
   type: string;
   title: string;
   status: number;
@@ -12,6 +17,10 @@ export interface ProblemDetails {
   errors?: FieldProblem[];
   requestId?: string;
   [extension: string]: unknown;
+}
+
+export interface ProblemDetails extends ProblemDraft {
+  errors: FieldProblem[];
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
