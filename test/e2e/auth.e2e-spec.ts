@@ -58,8 +58,8 @@ describe('every /api/v1 route needs a valid bearer JWT', () => {
     expect(answer.body.detail).toEqual(typeof detail === 'string' ? detail : expect.stringMatching(detail));
     expect(typeof answer.body.requestId).toBe('string');
     expect(answer.body.requestId).toBe(answer.headers.get('x-request-id'));
-    // A 401 never says anything about the caller's data.
-    expect(answer.body.errors).toBeUndefined();
+    // A 401 names only the header at fault, never anything about the caller's data.
+    expect(answer.body.errors).toEqual([{ field: 'Authorization', reason: answer.body.detail }]);
   }
 
   describe('accepted', () => {
