@@ -91,7 +91,7 @@ describe('SlackAdapter against the Slack fake', () => {
     it("sends Slack's name for a Unicode emoji or another platform's name", async () => {
       await adapter.setStatus(TOKEN, { ...FULL, emoji: '🍕' });
       await adapter.setStatus(TOKEN, { ...FULL, emoji: ':spiral_calendar:' });
-      expect(fake.profileWrites(USER).map((write) => write.profile.status_emoji)).toEqual([':pizza:', ':spiral_calendar_pad:']);
+      expect(fake.profileWrites(USER).map((write) => write.profile?.status_emoji)).toEqual([':pizza:', ':spiral_calendar_pad:']);
     });
 
     it('clears by emptying text and emoji', async () => {
