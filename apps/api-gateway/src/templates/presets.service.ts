@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ProblemException } from '@statusync/core';
 import { scopeOf, StatusTemplatesRepository } from '@statusync/db';
 import { AuthUser } from '../auth/auth-user';
-import { isPresetName, PRESETS } from '../status/presets';
+import { isPresetName, PRESET_NAMES, PRESETS } from '../status/presets';
 import { StatusRequest } from '../status/status-request';
 import { StatusRequests } from '../status/status-request.factory';
 import { PresetOverridesDto } from '../status/status.dto';
@@ -55,6 +55,6 @@ export class PresetsService {
     if (template) return templateRequest({ template, dto, zone, preset: template.name });
     const builtin = name.toLowerCase();
     if (isPresetName(builtin)) return StatusRequests.preset(builtin, PRESETS[builtin], dto);
-    throw new ProblemException(404, 'unknown-preset', 'Not Found', `There is no preset or template named "${name}"`);
+    throw new ProblemException(404, 'unknown-preset', 'Not Found', `There is no preset "${name}"; presets are ${PRESET_NAMES.join(', ')} and the names of your and your org's templates`);
   }
 }
