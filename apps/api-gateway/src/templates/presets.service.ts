@@ -7,6 +7,7 @@ import { StatusRequest } from '../status/status-request';
 import { StatusRequests } from '../status/status-request.factory';
 import { PresetOverridesDto } from '../status/status.dto';
 import { templateRequest } from './template-request';
+import { TEMPLATE_NAME } from './templates.dto';
 import { TemplatesService } from './templates.service';
 import { EffectivePresetView } from './templates.views';
 
@@ -48,8 +49,10 @@ export class PresetsService {
   }
 
   async requestFor(user: AuthUser, name: string, dto: PresetOverridesDto): Promise<StatusRequest> {
+    // A name no template can have (control characters, NUL, `/`) is not looked up: Postgres text cannot even hold NUL.
+    const lookUp = TEMPLATE_NAME.test(name);
     const { template, zone } = await this.templates.run(user, async (db) => ({
-      template: await this.repository.findByName(db, this.templates.viewer(user), name),
+      template: lookUp ? await this.repository.findByName(db, this.templates.viewer(user), name) : null,
       zone: await this.templates.zoneOf(db, user),
     }));
     if (template) return templateRequest({ template, dto, zone, preset: template.name });

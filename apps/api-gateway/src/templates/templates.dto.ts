@@ -9,7 +9,7 @@ const MAX_DURATION_MINUTES = 525_600;
 const controlMessage = (field: string) => ({ message: `${field} must not contain control characters or line breaks` });
 const PLACEHOLDER_NOTE = 'Placeholders `{until}` (local end time, HH:mm in your zone) and `{duration}` (`45 min`, `1 h 30 min`) are resolved when applied';
 /** No control characters, no `/` (names appear in `/status/presets/:name`), no surrounding spaces. */
-const TEMPLATE_NAME = /^(?![\s])[^\u0000-\u001f\u007f-\u009f/]*(?<![\s])$/;
+export const TEMPLATE_NAME = /^(?![\s])[^\u0000-\u001f\u007f-\u009f/]*(?<![\s])$/;
 
 export class GithubOverrideDto {
   @ApiPropertyOptional({ example: '🐙', maxLength: 120, description: 'Any emoji GitHub knows (a name or Unicode)' })
