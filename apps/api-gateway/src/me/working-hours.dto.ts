@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, Matches, registerDecorator, ValidateNested } from 'class-validator';
 
@@ -9,11 +9,11 @@ const END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const MAX_INTERVALS_PER_DAY = 4;
 
 export class WorkingIntervalDto {
-  @ApiPropertyOptional({ example: '09:00', pattern: START.source, description: 'Local time (the user\'s zone), HH:mm' })
+  @ApiProperty({ example: '09:00', pattern: START.source, description: 'Local time (the user\'s zone), HH:mm' })
   @Matches(START, { message: 'start must be a time HH:mm (00:00–23:59)' })
   start: string;
 
-  @ApiPropertyOptional({ example: '17:00', pattern: END.source, description: 'Local time, HH:mm, after start; 24:00 = midnight' })
+  @ApiProperty({ example: '17:00', pattern: END.source, description: 'Local time, HH:mm, after start; 24:00 = midnight' })
   @Matches(END, { message: 'end must be a time HH:mm (00:00–24:00)' })
   end: string;
 }
