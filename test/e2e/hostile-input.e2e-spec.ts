@@ -129,7 +129,7 @@ describe('hostile input: refused with 4xx (never 5xx), never stored, never rende
   it('echoes a hostile preset name only inside JSON, never as markup', async () => {
     const answer = await refused(() => as(victim, 'POST', `/api/v1/status/presets/${enc('<script>alert(1)</script>')}`), 404);
     expectInertJson(answer);
-    expect(answer.body.detail).toBe('There is no preset "<script>alert(1)</script>"; presets are working, lunch, away, busy');
+    expect(answer.body.detail).toBe('There is no preset "<script>alert(1)</script>"; presets are working, lunch, away, busy and the names of your and your org\'s templates');
   });
 
   it('refuses an Idempotency-Key with spaces, and nothing is stored for the valid body it came with', async () => {

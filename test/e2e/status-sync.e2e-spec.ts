@@ -32,11 +32,12 @@ describe('one API call updates GitHub and Slack', () => {
     expect(stack.github.mutations(user.githubLogin)).toHaveLength(1);
     expect(mutation.validationErrors).toEqual([]);
     expect(mutation.token).toBe(user.githubToken);
+    // GitHub's name for the calendar is :spiral_calendar: (Slack's is :spiral_calendar_pad:): each gets its own.
     expect(mutation.variables).toEqual({
-      input: { emoji: ':spiral_calendar_pad:', message: 'In a meeting', limitedAvailability: true, expiresAt: expiresAt.toISOString() },
+      input: { emoji: ':spiral_calendar:', message: 'In a meeting', limitedAvailability: true, expiresAt: expiresAt.toISOString() },
     });
     expect(stack.github.statusOf(user.githubLogin)).toMatchObject({
-      emoji: ':spiral_calendar_pad:',
+      emoji: ':spiral_calendar:',
       message: 'In a meeting',
       indicatesLimitedAvailability: true,
     });

@@ -7,14 +7,16 @@ import { QueueModule } from '@statusync/queue';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { HttpDrain } from './http/http-drain';
+import { MeModule } from './me/me.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PlatformConfigModule } from './platform-config/platform-config.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatusModule } from './status/status.module';
+import { TemplatesModule } from './templates/templates.module';
 
 @Module({
-  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule],
+  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule, MeModule, TemplatesModule],
   providers: [
     JwtStrategy,
     HttpDrain,

@@ -170,7 +170,7 @@ export class StatusSyncProcessor {
 
   private async push(platform: string, token: string, update: StatusUpdateEntity): Promise<void> {
     const adapter = this.platforms.get(platform);
-    const status = statusOf(update);
+    const status = statusOf(update, platform);
     if (status) await adapter.setStatus(token, status);
     else await adapter.clearStatus(token);
   }
@@ -193,12 +193,16 @@ export class StatusSyncProcessor {
   }
 }
 
-/** The status to push, or null to clear (a clear, or a status that expired before it could be applied). */
-function statusOf(update: StatusUpdateEntity, now = new Date()): StatusToApply | null {
+/**
+ * The status to push to `platform`, or null to clear (a clear, or a status that expired before it could be
+ * applied). The platform's own overrides (a workspace custom emoji on Slack, say) replace emoji and message.
+ */
+export function statusOf(update: StatusUpdateEntity, platform: string, now = new Date()): StatusToApply | null {
   if (update.kind === 'clear' || (update.expiresAt && update.expiresAt <= now)) return null;
+  const override = update.platformOverrides?.[platform];
   return {
-    emoji: update.emoji,
-    message: update.message,
+    emoji: override?.emoji ?? update.emoji,
+    message: override?.message ?? update.message,
     limitedAvailability: update.limitedAvailability,
     expiresAt: update.expiresAt,
   };

@@ -5,11 +5,12 @@ import { dataSourceOptions } from './data-source-options';
 import { AuditRepository } from './repositories/audit.repository';
 import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { PlatformConfigsRepository } from './repositories/platform-configs.repository';
+import { StatusTemplatesRepository } from './repositories/status-templates.repository';
 import { StatusUpdatesRepository } from './repositories/status-updates.repository';
 import { UsersRepository } from './repositories/users.repository';
 import { UserScope } from './user-scope';
 
-const REPOSITORIES = [UserScope, AuditRepository, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository];
+const REPOSITORIES = [UserScope, AuditRepository, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository, StatusTemplatesRepository];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */
 @Module({

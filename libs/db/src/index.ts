@@ -10,3 +10,4 @@ export * from './repositories/deliveries.repository';
 export * from './user-scope';
 export * from './repositories/audit.repository';
 export * from './key-rotation';
+export * from './repositories/status-templates.repository';

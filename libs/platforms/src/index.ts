@@ -9,3 +9,4 @@ export * from './oauth-provider';
 export * from './oauth-registry';
 export * from './github/github.oauth';
 export * from './slack/slack.oauth';
+export * from './emoji';

@@ -10,7 +10,9 @@ export type PlatformId = (typeof PLATFORMS)[number];
 
 export const isPlatformId = (value: unknown): value is PlatformId => PLATFORMS.includes(value as PlatformId);
 
-const LIMITS: Record<PlatformId, StatusLimits> = { github: GITHUB_LIMITS, slack: SLACK_LIMITS };
+/** Each platform's own limits (a per-platform override may use all of its platform's room). */
+export const PLATFORM_LIMITS: Record<PlatformId, StatusLimits> = { github: GITHUB_LIMITS, slack: SLACK_LIMITS };
+const LIMITS = PLATFORM_LIMITS;
 
 /** The limits that satisfy every platform at once: what the API validates against. */
 export const STRICTEST_LIMITS: StatusLimits = {

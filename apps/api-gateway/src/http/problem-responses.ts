@@ -39,6 +39,10 @@ const EXAMPLES: Record<number, { description: string; example: object }> = {
     description: 'Missing or invalid bearer JWT',
     example: { type: 'https://statusync.dev/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'token expired', requestId: 'req-1' },
   },
+  403: {
+    description: 'Allowed only to an admin of the organisation (org templates)',
+    example: { type: 'https://statusync.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: 'Only an admin of the organisation can change its templates', requestId: 'req-1' },
+  },
   404: {
     description: 'Not found (or not yours)',
     example: { type: 'https://statusync.dev/problems/not-found', title: 'Not Found', status: 404, detail: 'status update not found', requestId: 'req-1' },
@@ -57,14 +61,21 @@ const EXAMPLES: Record<number, { description: string; example: object }> = {
   },
 };
 
+export interface ProblemDoc {
+  description: string;
+  example: object;
+}
+
+const problemResponse = (status: number, doc: ProblemDoc | undefined) =>
+  ApiResponse({
+    status,
+    description: doc?.description ?? 'Error',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemView' }, example: doc?.example } },
+  });
+
 /** Documents the problem-details answers an endpoint can give, with an example each. */
-export const problemResponses = (...statuses: number[]) =>
-  applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: EXAMPLES[status]?.description ?? 'Error',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemView' }, example: EXAMPLES[status]?.example } },
-      }),
-    ),
-  );
+export const problemResponses = (...statuses: number[]) => applyDecorators(...statuses.map((status) => problemResponse(status, EXAMPLES[status])));
+
+/** The same, where a status means something else on this endpoint (409 for a taken name, say). */
+export const problemResponsesWith = (specific: Record<number, ProblemDoc>, ...statuses: number[]) =>
+  applyDecorators(...statuses.map((status) => problemResponse(status, specific[status] ?? EXAMPLES[status])));

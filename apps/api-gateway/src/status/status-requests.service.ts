@@ -54,6 +54,10 @@ export class StatusRequestsService {
           idempotencyKey: context.idempotencyKey,
           requestFingerprint: fingerprint,
           requestId: context.requestId,
+          source: request.source,
+          templateId: request.template?.id ?? null,
+          templateName: request.template?.name ?? null,
+          platformOverrides: request.platformOverrides ?? null,
         });
         return recorded.update;
       });

@@ -1,27 +1,18 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ProblemException } from '@statusync/core';
 import type { FastifyReply } from 'fastify';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, RequestId } from '../auth/current-user.decorator';
-import { idempotencyKeyFrom } from '../http/idempotency-key';
 import { timestampExample } from '../http/openapi-timestamps';
 import { OptionalBody } from '../http/optional-body.decorator';
 import { problemResponses } from '../http/problem-responses';
-import { PRESET_NAMES, PRESETS, isPresetName } from './presets';
-import { Accepted, StatusRequestsService } from './status-requests.service';
+import { answerAccepted, IDEMPOTENCY_HEADER } from './accepted-answer';
+import { StatusRequestsService } from './status-requests.service';
 import { StatusQueriesService } from './status-queries.service';
 import { StatusRequest } from './status-request';
 import { StatusRequests } from './status-request.factory';
-import { ClearStatusDto, HistoryQueryDto, PresetOverridesDto, PresetParamDto, StatusUpdateDto, UpdateIdParamDto } from './status.dto';
+import { ClearStatusDto, HistoryQueryDto, StatusUpdateDto, UpdateIdParamDto } from './status.dto';
 import { AcceptedUpdateView, CurrentStatusView, DeliveryView, HistoryPageView, PlatformCurrentView, StatusUpdateView } from './status.views';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Same key and body within 24 h: the first answer is returned and nothing is enqueued again.',
-  example: '3f1e9a2c-retry-safe-key',
-};
 
 @ApiTags('status')
 @ApiBearerAuth()
@@ -48,37 +39,6 @@ export class StatusController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AcceptedUpdateView> {
     return this.accept(StatusRequests.update(body), user, requestId, key, { route: 'update', body }, reply);
-  }
-
-  @Get('presets')
-  @ApiOperation({ summary: 'The presets and their defaults' })
-  @ApiResponse({ status: 200, schema: { example: PRESETS } })
-  @problemResponses(401)
-  presets() {
-    return PRESETS;
-  }
-
-  @Post('presets/:name')
-  @HttpCode(202)
-  @ApiOperation({ summary: 'Apply a preset (working, lunch, away, busy)', description: 'Answers exactly like POST /status/update. The optional body overrides message, expiry and platforms.' })
-  @ApiParam({ name: 'name', enum: PRESET_NAMES })
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiBody({ type: PresetOverridesDto, required: false, examples: { default: { value: {} }, longerLunch: { value: { message: 'Team lunch', durationMinutes: 90 } } } })
-  @ApiResponse({ status: 202, type: AcceptedUpdateView })
-  @problemResponses(400, 401, 404, 409, 422, 503)
-  preset(
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId: string | null,
-    @Headers('idempotency-key') key: string | undefined,
-    @Param() params: PresetParamDto,
-    @OptionalBody() body: PresetOverridesDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AcceptedUpdateView> {
-    if (!isPresetName(params.name)) {
-      throw new ProblemException(404, 'unknown-preset', 'Not Found', `There is no preset "${params.name}"; presets are ${PRESET_NAMES.join(', ')}`);
-    }
-    const request = StatusRequests.preset(params.name, PRESETS[params.name], body);
-    return this.accept(request, user, requestId, key, { route: `presets/${params.name}`, body }, reply);
   }
 
   @Post('clear')
@@ -124,18 +84,7 @@ export class StatusController {
     return this.queries.history(user.id, query);
   }
 
-  private async accept(
-    request: StatusRequest,
-    user: AuthUser,
-    requestId: string | null,
-    keyHeader: string | undefined,
-    fingerprintSource: unknown,
-    reply: FastifyReply,
-  ): Promise<AcceptedUpdateView> {
-    const idempotencyKey = idempotencyKeyFrom(keyHeader);
-    const accepted: Accepted = await this.requests.accept(request, { userId: user.id, requestId, idempotencyKey, fingerprintSource });
-    void reply.header('location', accepted.view.statusUrl);
-    if (accepted.replayed) void reply.header('idempotent-replayed', 'true');
-    return accepted.view;
+  private accept(request: StatusRequest, user: AuthUser, requestId: string | null, keyHeader: string | undefined, fingerprintSource: unknown, reply: FastifyReply) {
+    return answerAccepted(this.requests, request, { user, requestId, keyHeader, fingerprintSource, reply });
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EMOJI_SHORTCODE, NO_CONTROL_CHARACTERS, PLATFORMS, PlatformId, STRICTEST_LIMITS } from '@statusync/platforms';
+import { NO_CONTROL_CHARACTERS, PLATFORMS, PlatformId, STRICTEST_LIMITS } from '@statusync/platforms';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsEmoji } from '../http/is-emoji';
 import { timestampExample } from '../http/openapi-timestamps';
 import { IsTimestamp } from '../http/is-future-timestamp';
 
@@ -59,10 +60,15 @@ export class PresetOverridesDto extends PlatformsFieldDto {
 }
 
 export class StatusUpdateDto extends PresetOverridesDto {
-  @ApiPropertyOptional({ example: ':spiral_calendar_pad:', description: 'A `:shortcode:` emoji (Slack accepts only shortcodes)' })
+  @ApiPropertyOptional({
+    example: ':spiral_calendar_pad:',
+    maxLength: 120,
+    description: "A `:shortcode:` (GitHub's or Slack's name, e.g. `:coffee:`, `:wave::skin-tone-3:`) or a Unicode emoji (`🍕`), known to emojibase-data; each platform is sent its own form",
+  })
   @IsOptional()
   @IsString()
-  @Matches(EMOJI_SHORTCODE, { message: 'emoji must be a :shortcode: such as :coffee: (Unicode emoji are not accepted by Slack)' })
+  @MaxLength(120)
+  @IsEmoji()
   emoji?: string;
 
   @ApiPropertyOptional({ example: false, description: 'Shows "busy" on GitHub' })

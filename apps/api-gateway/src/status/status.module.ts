@@ -9,5 +9,6 @@ import { StatusRequestsService } from './status-requests.service';
   imports: [DbModule, QueueModule],
   controllers: [StatusController],
   providers: [StatusRequestsService, StatusQueriesService],
+  exports: [StatusRequestsService],
 })
 export class StatusModule {}

@@ -86,6 +86,11 @@ describe('GithubAdapter against the GitHub fake', () => {
       expect(fake.statusOf('alice')).toMatchObject({ emoji: ':coffee:', message: null, indicatesLimitedAvailability: true });
     });
 
+    it("sends GitHub's name for a Unicode emoji or Slack's name, and Unicode for a skin tone", async () => {
+      for (const emoji of ['🍕', ':spiral_calendar_pad:', ':wave::skin-tone-3:']) await adapter.setStatus(TOKEN, { ...FULL, emoji });
+      expect(fake.mutations('alice').map((m) => (m.variables as { input: { emoji: string } }).input.emoji)).toEqual([':pizza:', ':spiral_calendar:', '👋🏼']);
+    });
+
     it('clears with an empty input and the status is gone', async () => {
       fake.setStatus('alice', { emoji: ':palm_tree:', message: 'Away', limitedAvailability: true });
 

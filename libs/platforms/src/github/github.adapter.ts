@@ -1,5 +1,6 @@
 import { graphql } from '@octokit/graphql';
 import { PlatformAccount, PlatformAdapter, StatusToApply } from '../platform-adapter';
+import { githubEmoji } from '../emoji';
 import { PlatformAuthError } from '../platform-errors';
 import { toGithubError } from './github-errors';
 import { GITHUB_LIMITS } from './github.limits';
@@ -26,7 +27,8 @@ export class GithubAdapter implements PlatformAdapter {
 
   async setStatus(token: string, status: StatusToApply): Promise<void> {
     const input: ChangeUserStatusInput = { limitedAvailability: status.limitedAvailability };
-    if (status.emoji) input.emoji = status.emoji;
+    // GitHub's own name for the emoji (Slack names some differently), or Unicode where GitHub has no name.
+    if (status.emoji) input.emoji = githubEmoji(status.emoji);
     if (status.message) input.message = status.message;
     if (status.expiresAt) input.expiresAt = status.expiresAt.toISOString();
     await this.call(token, CHANGE_USER_STATUS_MUTATION, { input });

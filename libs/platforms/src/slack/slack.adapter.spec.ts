@@ -88,6 +88,12 @@ describe('SlackAdapter against the Slack fake', () => {
       expect(fake.profileOf(USER)).toEqual({ status_text: '', status_emoji: ':coffee:', status_expiration: 0 });
     });
 
+    it("sends Slack's name for a Unicode emoji or another platform's name", async () => {
+      await adapter.setStatus(TOKEN, { ...FULL, emoji: '🍕' });
+      await adapter.setStatus(TOKEN, { ...FULL, emoji: ':spiral_calendar:' });
+      expect(fake.profileWrites(USER).map((write) => write.profile?.status_emoji)).toEqual([':pizza:', ':spiral_calendar_pad:']);
+    });
+
     it('clears by emptying text and emoji', async () => {
       fake.setProfile(USER, { status_text: 'Away', status_emoji: ':palm_tree:', status_expiration: 4102444800 });
 

@@ -1,5 +1,6 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { PlatformAccount, PlatformAdapter, StatusToApply } from '../platform-adapter';
+import { slackEmoji } from '../emoji';
 import { PlatformAuthError } from '../platform-errors';
 import { toSlackError } from './slack-errors';
 import { SLACK_LIMITS } from './slack.limits';
@@ -34,7 +35,8 @@ export class SlackAdapter implements PlatformAdapter {
   async setStatus(token: string, status: StatusToApply): Promise<void> {
     await this.writeProfile(token, {
       status_text: status.message ?? '',
-      status_emoji: status.emoji ?? '',
+      // Slack takes names only (iamcal's, `:wave::skin-tone-3:`); a workspace's custom emoji goes as given.
+      status_emoji: status.emoji ? slackEmoji(status.emoji) : '',
       status_expiration: status.expiresAt ? Math.floor(status.expiresAt.getTime() / 1000) : 0,
     });
   }
