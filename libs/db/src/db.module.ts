@@ -7,9 +7,11 @@ import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { PlatformConfigsRepository } from './repositories/platform-configs.repository';
 import { StatusUpdatesRepository } from './repositories/status-updates.repository';
 import { UsersRepository } from './repositories/users.repository';
+import { TeamsRepository } from './repositories/teams.repository';
+import { AvailabilityRepository } from './repositories/availability.repository';
 import { UserScope } from './user-scope';
 
-const REPOSITORIES = [UserScope, AuditRepository, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository];
+const REPOSITORIES = [UserScope, AuditRepository, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository, TeamsRepository, AvailabilityRepository];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */
 @Module({

@@ -66,7 +66,7 @@ export class Teams1764000005000 implements MigrationInterface {
 
     await db.query(ORG_MEMBER_FUNCTION(schema));
     await db.query(TEAM_AVAILABILITY_FUNCTION(schema));
-    for (const fn of ['statusync_org_member_id(text)', 'statusync_team_availability(uuid, text, int, text)']) {
+    for (const fn of ['statusync_org_member_id(text, boolean)', 'statusync_team_availability(uuid, text, int, text)']) {
       await db.query(`ALTER FUNCTION ${fn} OWNER TO statusync_system`);
       await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO statusync_app`);
@@ -75,7 +75,7 @@ export class Teams1764000005000 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP FUNCTION IF EXISTS statusync_team_availability(uuid, text, int, text)`);
-    await db.query(`DROP FUNCTION IF EXISTS statusync_org_member_id(text)`);
+    await db.query(`DROP FUNCTION IF EXISTS statusync_org_member_id(text, boolean)`);
     await db.query(`
       ALTER TABLE platform_configs DROP COLUMN IF EXISTS seen_via, DROP COLUMN IF EXISTS seen_at,
         DROP COLUMN IF EXISTS seen_expires_at, DROP COLUMN IF EXISTS seen_message, DROP COLUMN IF EXISTS seen_emoji`);

@@ -5,10 +5,11 @@
 
 /**
  * The user id for a subject an org admin names as a team member: creates the user in the caller's org on first
- * sight; NULL when the subject is already known outside that org (or with no org), which the API answers 409.
+ * sight (only when `p_create`: removing a member must not create anyone); NULL when the subject is unknown (and not
+ * created) or already known outside that org (or with no org), which the API answers 409 on PUT and 404 on DELETE.
  */
 export const ORG_MEMBER_FUNCTION = (schema: string) => `
-  CREATE FUNCTION statusync_org_member_id(p_subject text) RETURNS uuid
+  CREATE FUNCTION statusync_org_member_id(p_subject text, p_create boolean) RETURNS uuid
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = "${schema}", pg_temp AS $$
   DECLARE
     caller_org text := statusync_current_org_id();
@@ -16,8 +17,10 @@ export const ORG_MEMBER_FUNCTION = (schema: string) => `
     found_org text;
   BEGIN
     IF caller_org IS NULL OR statusync_current_role() <> 'admin' THEN RETURN NULL; END IF;
-    INSERT INTO users (subject, org_id) VALUES (p_subject, caller_org) ON CONFLICT (subject) DO NOTHING RETURNING id INTO found_id;
-    IF found_id IS NOT NULL THEN RETURN found_id; END IF;
+    IF p_create THEN
+      INSERT INTO users (subject, org_id) VALUES (p_subject, caller_org) ON CONFLICT (subject) DO NOTHING RETURNING id INTO found_id;
+      IF found_id IS NOT NULL THEN RETURN found_id; END IF;
+    END IF;
     SELECT id, org_id INTO found_id, found_org FROM users WHERE subject = p_subject;
     RETURN CASE WHEN found_org = caller_org THEN found_id END;
   END $$`;
