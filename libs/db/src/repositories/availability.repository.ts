@@ -60,12 +60,20 @@ export class AvailabilityRepository {
     return rows;
   }
 
-  /** Stores what the platform showed (after a write: its receipt; or a read-back), in the user's scope. */
-  async recordReading(db: EntityManager, userId: string, platform: string, reading: PlatformReading, via: 'receipt' | 'read'): Promise<void> {
-    await db.query(
-      `UPDATE platform_configs SET seen_emoji = $3, seen_message = $4, seen_expires_at = $5, seen_at = now(), seen_via = $6
-       WHERE user_id = $1 AND platform = $2`,
+  /**
+   * Stores what the platform showed (after a write: its receipt; or a read-back), in the user's scope. True when
+   * it differs from the reading before (so a read-back that found nothing new notifies nobody).
+   */
+  async recordReading(db: EntityManager, userId: string, platform: string, reading: PlatformReading, via: 'receipt' | 'read'): Promise<boolean> {
+    const rows = (await db.query(
+      `WITH changed AS (
+         UPDATE platform_configs c SET seen_emoji = $3, seen_message = $4, seen_expires_at = $5, seen_at = now(), seen_via = $6
+         FROM (SELECT id, seen_emoji, seen_message, seen_at FROM platform_configs WHERE user_id = $1 AND platform = $2) old
+         WHERE c.id = old.id
+         RETURNING (old.seen_at IS NULL OR old.seen_emoji IS DISTINCT FROM $3 OR old.seen_message IS DISTINCT FROM $4) AS differs)
+       SELECT differs FROM changed`,
       [userId, platform, reading.emoji, reading.message, reading.expiresAt, via],
-    );
+    )) as { differs: boolean }[];
+    return rows[0]?.differs ?? false;
   }
 }

@@ -75,10 +75,16 @@ export class TeamsRepository {
     return row.n > 0;
   }
 
-  /** The teams a user belongs to (their own membership rows are visible to them even without an org scope). */
-  async teamIdsOfUser(db: EntityManager, userId: string): Promise<string[]> {
-    const rows = (await db.query(`SELECT team_id FROM team_members WHERE user_id = $1`, [userId])) as { team_id: string }[];
-    return rows.map((row) => row.team_id);
+  /**
+   * A user's subject and the teams they belong to, in their own scope (their own membership rows are visible to
+   * them even without an org): who live events about them go to.
+   */
+  async membershipsOf(db: EntityManager, userId: string): Promise<{ subject: string; teamIds: string[] } | null> {
+    const rows = (await db.query(
+      `SELECT u.subject, ARRAY(SELECT m.team_id FROM team_members m WHERE m.user_id = u.id) AS "teamIds" FROM users u WHERE u.id = $1`,
+      [userId],
+    )) as { subject: string; teamIds: string[] }[];
+    return rows[0] ?? null;
   }
 
   private async guardName<T>(write: () => Promise<T>): Promise<T> {
