@@ -12,9 +12,11 @@ import { PlatformConfigModule } from './platform-config/platform-config.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatusModule } from './status/status.module';
+import { TeamsModule } from './teams/teams.module';
+import { LiveModule } from './live/live.module';
 
 @Module({
-  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule],
+  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule, TeamsModule, LiveModule],
   providers: [
     JwtStrategy,
     HttpDrain,

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AvailabilityRepository, PlatformConfigsRepository, UserScope } from '@statusync/db';
 import { isPlatformId, PlatformError, PlatformRegistry } from '@statusync/platforms';
-import { ReadStatusJob } from '@statusync/queue';
+import { LiveNotifier, ReadStatusJob } from '@statusync/queue';
 import { Job, UnrecoverableError } from 'bullmq';
-import { LiveNotifier } from './live-notifier';
 import { PlatformTokens } from './platform-tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,5 +51,5 @@ function parseReadStatusJob(data: unknown): ReadStatusJob {
   const job = data as Partial<ReadStatusJob> | null;
   if (!job || typeof job !== 'object' || typeof job.userId !== 'string' || !UUID.test(job.userId)) throw new UnrecoverableError('read job has no valid userId');
   if (!isPlatformId(job.platform)) throw new UnrecoverableError(`read job names an unknown platform: ${String(job.platform)}`);
-  return { userId: job.userId, platform: job.platform };
+  return { userId: job.userId, platform: job.platform, staleSince: typeof job.staleSince === 'number' ? job.staleSince : 0 };
 }

@@ -13,13 +13,13 @@ import {
   UserScope,
 } from '@statusync/db';
 import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRegistry, PlatformStatusReading, StatusToApply } from '@statusync/platforms';
-import { SyncStatusJob } from '@statusync/queue';
+import { LiveNotifier, SyncStatusJob } from '@statusync/queue';
 import { Job, UnrecoverableError } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
 import { isTokenExpired, PlatformTokens, TokenUndecryptableError } from './platform-tokens';
 import { parseSyncStatusJob } from './sync-status-job';
-import { LiveNotifier } from './live-notifier';
+import { deliveryEvent } from './delivery-event';
 
 /** What one attempt decided; the job's fate (done, retry, give up) follows from it after the commit. */
 export type AttemptResult =
@@ -58,7 +58,8 @@ export class StatusSyncProcessor {
       return update ? this.attempt(db, payload, update, isLastAttempt) : ({ kind: 'done', outcome: 'skipped' } as const);
     });
     const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt: job.attemptsMade + 1 };
-    await this.live.deliverySettled(payload, result);
+    const event = deliveryEvent(payload, result);
+    if (event) await this.live.notify(payload.userId, event);
     switch (result.kind) {
       case 'done':
         this.logger.log({ ...context, outcome: result.outcome }, 'status sync finished');

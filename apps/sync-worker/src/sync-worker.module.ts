@@ -5,8 +5,7 @@ import { PlatformsModule } from '@statusync/platforms';
 import { PlatformTokens } from './platform-tokens';
 import { StatusSyncProcessor } from './status-sync.processor';
 import { SyncWorkersHost } from './sync-workers.host';
-import { LivePublisher } from '@statusync/queue';
-import { LiveNotifier } from './live-notifier';
+import { LiveNotifier, LivePublisher } from '@statusync/queue';
 import { StatusReadProcessor } from './status-read.processor';
 import { StatusReadWorkersHost } from './status-read-workers.host';
 

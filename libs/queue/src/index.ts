@@ -8,3 +8,4 @@ export * from './read-status';
 export * from './status-read.producer';
 export * from './live/live-streams';
 export * from './live/live-publisher';
+export * from './live/live-notifier';

@@ -14,6 +14,8 @@ export const READ_STATUS_JOB = 'read-status';
 export interface ReadStatusJob {
   userId: string;
   platform: PlatformId;
+  /** The stale reading's time (ms epoch; 0 = never read): part of the job id. */
+  staleSince: number;
 }
 
 /** A reading older than this is stale: a team view then asks for a new one. */
@@ -30,10 +32,12 @@ export const READ_LIMITS: Record<PlatformId, { max: number; duration: number }> 
 };
 
 /**
- * One job per user, platform and 10-minute window: asking again within the window is a no-op, whatever the
- * number of viewers or gateway replicas. Low priority, few attempts: a read is only a hint.
+ * One job per user, platform, stale reading and 10-minute window: asking again is a no-op, whatever the number
+ * of viewers or gateway replicas, until the reading is replaced (a write's receipt or this read) or the window
+ * passes (a read that failed is asked for again). Low priority, few attempts: a read is only a hint.
  */
-export const readStatusJobId = (job: ReadStatusJob, now = Date.now()) => `read.${job.userId}.${job.platform}.${Math.floor(now / READING_STALE_MS)}`;
+export const readStatusJobId = (job: ReadStatusJob, now = Date.now()) =>
+  `read.${job.userId}.${job.platform}.${job.staleSince}.${Math.floor(now / READING_STALE_MS)}`;
 
 export const READ_JOB_OPTIONS: JobsOptions = {
   priority: 100,

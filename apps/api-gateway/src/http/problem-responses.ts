@@ -39,6 +39,10 @@ const EXAMPLES: Record<number, { description: string; example: object }> = {
     description: 'Missing or invalid bearer JWT',
     example: { type: 'https://statusync.dev/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'token expired', requestId: 'req-1' },
   },
+  403: {
+    description: 'Authenticated but not allowed (e.g. an org member where an org admin is needed)',
+    example: { type: 'https://statusync.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: 'Only an admin of the org can change its teams', requestId: 'req-1' },
+  },
   404: {
     description: 'Not found (or not yours)',
     example: { type: 'https://statusync.dev/problems/not-found', title: 'Not Found', status: 404, detail: 'status update not found', requestId: 'req-1' },
