@@ -63,6 +63,7 @@ export function platformsAgree(member: MemberFacts, now: Date): boolean {
 
 /** The member's wall clock: ISO 8601 with their offset (e.g. 2026-11-24T15:04:05+01:00). */
 export function localTimeIn(timeZone: string, now: Date): string {
-  const local = DateTime.fromJSDate(now).setZone(timeZone);
-  return (local.isValid ? local : DateTime.fromJSDate(now).toUTC()).toISO({ suppressMilliseconds: true })!;
+  const utc = DateTime.fromJSDate(now).set({ millisecond: 0 }).toUTC();
+  const local = utc.setZone(timeZone);
+  return (local.isValid ? local : utc).toISO({ suppressMilliseconds: true })!;
 }

@@ -26,7 +26,8 @@ export class TeamAvailabilityService {
 
   async page(user: AuthUser, teamId: string, limit: number, cursor?: string): Promise<AvailabilityPageView> {
     const afterSubject = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (afterSubject === '' || (cursor !== undefined && encodeCursor(afterSubject!) !== cursor)) {
+    // Only what this API issued: the exact encoding of a storable subject (no NUL, valid UTF-8).
+    if (afterSubject === '' || afterSubject?.includes('\u0000') || (cursor !== undefined && encodeCursor(afterSubject!) !== cursor)) {
       throw validationFailed([{ field: 'cursor', reason: 'cursor is not a cursor this API issued' }]);
     }
     const rows = await this.readable(user, teamId, () => ({ afterSubject, limit: limit + 1 }));
