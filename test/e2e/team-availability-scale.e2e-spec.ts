@@ -41,7 +41,7 @@ describe('team availability at 1,000 members', () => {
       let seen = 0;
       do {
         const started = performance.now();
-        const answer = await stack.api.get(`/api/v1/teams/${teamId}/availability?limit=200${cursor ? `&cursor=${cursor}` : ''}`, admin.jwt);
+        const answer: { status: number; body: { items: unknown[]; nextCursor: string | null } } = await stack.api.get(`/api/v1/teams/${teamId}/availability?limit=200${cursor ? `&cursor=${cursor}` : ''}`, admin.jwt);
         timings.push(performance.now() - started);
         expect(answer.status).toBe(200);
         seen += answer.body.items.length;
