@@ -295,6 +295,11 @@ export class ApiFuzzer {
         redirect: 'manual',
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
+      // An event stream (SSE) never ends by itself: its status and headers are the answer.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await response.body?.cancel();
+        return { status: response.status, headers: response.headers, text: '', json: undefined };
+      }
       const text = await response.text();
       let json: unknown;
       try {

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
  * compared too.
  */
 const WORKER_COLUMNS: Record<string, string[]> = {
-  platform_configs: ['state', 'reauth_reason', 'applied_update_id', 'applied_seq', 'applied_at', 'updated_at'],
+  platform_configs: ['state', 'reauth_reason', 'applied_update_id', 'applied_seq', 'applied_at', 'updated_at', 'seen_emoji', 'seen_message', 'seen_expires_at', 'seen_at', 'seen_via'],
   status_deliveries: ['state', 'attempts', 'error_code', 'error_message', 'completed_at', 'updated_at'],
 };
 const WORKER_TABLES = new Set(['sync_logs']);
@@ -48,6 +48,9 @@ export class DbFingerprints {
     const columns: string[] = [
       `(SELECT to_jsonb(u)::text FROM users u WHERE u.id = ${me}) AS "user"`,
       `(SELECT count(*)::int FROM status_deliveries WHERE user_id = ${me} AND state = 'pending') AS "pending"`,
+      // Teams have no user_id: the caller's org's teams stand in for them.
+      `${hashOf(`SELECT to_jsonb(t)::text AS r FROM teams t WHERE t.org_id = (SELECT org_id FROM users WHERE id = ${me})`)} AS "full:teams"`,
+      `${hashOf(`SELECT to_jsonb(t)::text AS r FROM teams t WHERE t.org_id = (SELECT org_id FROM users WHERE id = ${me})`)} AS "stable:teams"`,
     ];
     for (const table of tables) {
       const full = `SELECT to_jsonb(t)::text AS r FROM ${ident(table)} t WHERE t.user_id = ${me}`;

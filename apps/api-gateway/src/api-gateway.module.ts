@@ -14,9 +14,26 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatusModule } from './status/status.module';
 import { TemplatesModule } from './templates/templates.module';
+import { TeamsModule } from './teams/teams.module';
+import { LiveModule } from './live/live.module';
 
 @Module({
-  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule, MeModule, TemplatesModule],
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    DbModule,
+    QueueModule,
+    PassportModule,
+    HealthModule,
+    RateLimitModule,
+    PlatformConfigModule,
+    OAuthModule,
+    StatusModule,
+    MeModule,
+    TemplatesModule,
+    TeamsModule,
+    LiveModule,
+  ],
   providers: [
     JwtStrategy,
     HttpDrain,

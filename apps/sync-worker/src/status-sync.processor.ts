@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@statusync/core';
 import {
   AuditEvent,
   AuditRepository,
+  AvailabilityRepository,
   DeliveriesRepository,
   PlatformConfigsRepository,
   StatusDeliveryEntity,
@@ -11,16 +12,17 @@ import {
   SyncAttempt,
   UserScope,
 } from '@statusync/db';
-import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRegistry, StatusToApply } from '@statusync/platforms';
-import { SyncStatusJob } from '@statusync/queue';
+import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRegistry, PlatformStatusReading, StatusToApply } from '@statusync/platforms';
+import { LiveNotifier, SyncStatusJob } from '@statusync/queue';
 import { Job, UnrecoverableError } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
 import { isTokenExpired, PlatformTokens, TokenUndecryptableError } from './platform-tokens';
 import { parseSyncStatusJob } from './sync-status-job';
+import { deliveryEvent } from './delivery-event';
 
 /** What one attempt decided; the job's fate (done, retry, give up) follows from it after the commit. */
-type AttemptResult =
+export type AttemptResult =
   | { kind: 'done'; outcome: 'succeeded' | 'superseded' | 'skipped' }
   | { kind: 'retry'; error: PlatformError }
   | { kind: 'failed'; code: string; message: string };
@@ -43,6 +45,8 @@ export class StatusSyncProcessor {
     private readonly platforms: PlatformRegistry,
     private readonly tokens: PlatformTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly readings: AvailabilityRepository,
+    private readonly live: LiveNotifier,
   ) {}
 
   async process(job: Job<SyncStatusJob>): Promise<string> {
@@ -54,6 +58,8 @@ export class StatusSyncProcessor {
       return update ? this.attempt(db, payload, update, isLastAttempt) : ({ kind: 'done', outcome: 'skipped' } as const);
     });
     const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt: job.attemptsMade + 1 };
+    const event = deliveryEvent(payload, result);
+    if (event) await this.live.notify(payload.userId, event);
     switch (result.kind) {
       case 'done':
         this.logger.log({ ...context, outcome: result.outcome }, 'status sync finished');
@@ -140,9 +146,10 @@ export class StatusSyncProcessor {
       if (typeof next !== 'string') return next;
       [token, refreshed] = [next, true];
     }
+    let receipt: PlatformStatusReading;
     for (;;) {
       try {
-        await this.push(job.platform, token, update);
+        receipt = await this.push(job.platform, token, update);
         break;
       } catch (error) {
         if (!(error instanceof PlatformError)) throw error;
@@ -164,15 +171,16 @@ export class StatusSyncProcessor {
     }
 
     await this.configs.markApplied(manager, config.id, update.id, update.seq);
+    await this.readings.recordReading(manager, job.userId, job.platform, receipt, 'receipt');
     await record({ outcome: 'succeeded' });
     return { kind: 'done', outcome: 'succeeded' };
   }
 
-  private async push(platform: string, token: string, update: StatusUpdateEntity): Promise<void> {
+  /** Returns the platform's receipt: what it says it shows now. */
+  private async push(platform: string, token: string, update: StatusUpdateEntity): Promise<PlatformStatusReading> {
     const adapter = this.platforms.get(platform);
     const status = statusOf(update, platform);
-    if (status) await adapter.setStatus(token, status);
-    else await adapter.clearStatus(token);
+    return status ? adapter.setStatus(token, status) : adapter.clearStatus(token);
   }
 
   /** The platform refused the token for good: stop using it until the user connects again, and say so. */

@@ -5,9 +5,12 @@ import { PlatformsModule } from '@statusync/platforms';
 import { PlatformTokens } from './platform-tokens';
 import { StatusSyncProcessor } from './status-sync.processor';
 import { SyncWorkersHost } from './sync-workers.host';
+import { LiveNotifier, LivePublisher } from '@statusync/queue';
+import { StatusReadProcessor } from './status-read.processor';
+import { StatusReadWorkersHost } from './status-read-workers.host';
 
 @Module({
   imports: [ConfigModule, LoggingModule, DbModule, PlatformsModule, HealthModule],
-  providers: [StatusSyncProcessor, PlatformTokens, SyncWorkersHost],
+  providers: [StatusSyncProcessor, PlatformTokens, SyncWorkersHost, LivePublisher, LiveNotifier, StatusReadProcessor, StatusReadWorkersHost],
 })
 export class SyncWorkerModule {}

@@ -8,9 +8,21 @@ import { PlatformConfigsRepository } from './repositories/platform-configs.repos
 import { StatusTemplatesRepository } from './repositories/status-templates.repository';
 import { StatusUpdatesRepository } from './repositories/status-updates.repository';
 import { UsersRepository } from './repositories/users.repository';
+import { TeamsRepository } from './repositories/teams.repository';
+import { AvailabilityRepository } from './repositories/availability.repository';
 import { UserScope } from './user-scope';
 
-const REPOSITORIES = [UserScope, AuditRepository, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository, StatusTemplatesRepository];
+const REPOSITORIES = [
+  UserScope,
+  AuditRepository,
+  UsersRepository,
+  PlatformConfigsRepository,
+  StatusUpdatesRepository,
+  DeliveriesRepository,
+  StatusTemplatesRepository,
+  TeamsRepository,
+  AvailabilityRepository,
+];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */
 @Module({

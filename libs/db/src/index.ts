@@ -11,3 +11,5 @@ export * from './user-scope';
 export * from './repositories/audit.repository';
 export * from './key-rotation';
 export * from './repositories/status-templates.repository';
+export * from './repositories/teams.repository';
+export * from './repositories/availability.repository';

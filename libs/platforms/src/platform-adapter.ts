@@ -6,6 +6,16 @@ export interface StatusToApply {
   expiresAt: Date | null;
 }
 
+/**
+ * What a platform says it shows, in its own answer (the receipt of a write, or a read): evidence for drift
+ * detection. `null` fields: nothing shown.
+ */
+export interface PlatformStatusReading {
+  emoji: string | null;
+  message: string | null;
+  expiresAt: Date | null;
+}
+
 /** Who a token belongs to on the platform; shown to the user, never the token. */
 export interface PlatformAccount {
   accountId: string;
@@ -29,6 +39,9 @@ export interface PlatformAdapter {
   readonly limits: StatusLimits;
   /** Checks the token against the platform; throws PlatformAuthError when it is not usable. */
   verify(token: string): Promise<PlatformAccount>;
-  setStatus(token: string, status: StatusToApply): Promise<void>;
-  clearStatus(token: string): Promise<void>;
+  /** Writes the status; returns what the platform answered it now shows. */
+  setStatus(token: string, status: StatusToApply): Promise<PlatformStatusReading>;
+  clearStatus(token: string): Promise<PlatformStatusReading>;
+  /** Reads what the platform shows now (read-back for drift). */
+  readStatus(token: string): Promise<PlatformStatusReading>;
 }

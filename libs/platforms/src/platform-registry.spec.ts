@@ -19,13 +19,16 @@ describe('PlatformRegistry', () => {
     expect(() => registry.get(id)).toThrow(`Unknown platform ${id}`);
   });
 
+  const NOTHING_SHOWN = { emoji: null, message: null, expiresAt: null };
+
   it('serves the adapters it was built with, keyed by their platform', () => {
     const custom: PlatformAdapter = {
       platform: 'test',
       limits: { messageMaxLength: 10, emojiShortcodeOnly: false },
       verify: async () => ({ accountId: '1', accountName: 'one' }),
-      setStatus: async () => undefined,
-      clearStatus: async () => undefined,
+      setStatus: async () => NOTHING_SHOWN,
+      clearStatus: async () => NOTHING_SHOWN,
+      readStatus: async () => NOTHING_SHOWN,
     };
     const own = new PlatformRegistry([custom]);
     expect(own.get('test')).toBe(custom);

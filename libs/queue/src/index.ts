@@ -4,3 +4,8 @@ export * from './job-options';
 export * from './platform-backoff';
 export * from './queue.module';
 export * from './status-sync.producer';
+export * from './read-status';
+export * from './status-read.producer';
+export * from './live/live-streams';
+export * from './live/live-publisher';
+export * from './live/live-notifier';

@@ -3,6 +3,9 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { STATUS_SYNC_QUEUES } from './queue-names';
 import { StatusSyncProducer } from './status-sync.producer';
+import { STATUS_READ_QUEUES } from './read-status';
+import { StatusReadProducer } from './status-read.producer';
+import { LivePublisher } from './live/live-publisher';
 
 /** The Redis connection, the status-sync queues and their typed producer: shared by every service. */
 @Module({
@@ -14,9 +17,9 @@ import { StatusSyncProducer } from './status-sync.producer';
         prefix: config.redis.queuePrefix,
       }),
     }),
-    ...STATUS_SYNC_QUEUES.map((name) => BullModule.registerQueue({ name })),
+    ...[...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES].map((name) => BullModule.registerQueue({ name })),
   ],
-  providers: [StatusSyncProducer],
-  exports: [BullModule, StatusSyncProducer],
+  providers: [StatusSyncProducer, StatusReadProducer, LivePublisher],
+  exports: [BullModule, StatusSyncProducer, StatusReadProducer, LivePublisher],
 })
 export class QueueModule {}

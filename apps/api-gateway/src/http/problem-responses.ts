@@ -40,7 +40,7 @@ const EXAMPLES: Record<number, { description: string; example: object }> = {
     example: { type: 'https://statusync.dev/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'token expired', requestId: 'req-1' },
   },
   403: {
-    description: 'Allowed only to an admin of the organisation (org templates)',
+    description: 'Authenticated but not allowed (e.g. an org member where an org admin is needed)',
     example: { type: 'https://statusync.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: 'Only an admin of the organisation can change its templates', requestId: 'req-1' },
   },
   404: {

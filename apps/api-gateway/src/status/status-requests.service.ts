@@ -3,7 +3,7 @@ import { ProblemException } from '@statusync/core';
 import { IdempotencyKeyTakenError, PlatformConfigsRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope } from '@statusync/db';
 import { EntityManager } from 'typeorm';
 import { PlatformId } from '@statusync/platforms';
-import { StatusSyncProducer } from '@statusync/queue';
+import { LiveNotifier, StatusSyncProducer } from '@statusync/queue';
 import { fingerprintOf } from './fingerprint';
 import { RequestContext, StatusRequest } from './status-request';
 import { acceptedView } from './status-views.mapper';
@@ -31,6 +31,7 @@ export class StatusRequestsService {
     private readonly updates: StatusUpdatesRepository,
     private readonly configs: PlatformConfigsRepository,
     private readonly producer: StatusSyncProducer,
+    private readonly live: LiveNotifier,
   ) {}
 
   async accept(request: StatusRequest, context: RequestContext): Promise<Accepted> {
@@ -69,6 +70,8 @@ export class StatusRequestsService {
       outcome = { replayOf: winner };
     }
     if ('replayOf' in outcome) return this.replay(outcome.replayOf, fingerprint);
+    // Before the jobs exist, so live clients see "pending" before any platform's outcome.
+    await this.live.notify(outcome.userId, { type: 'accepted', updateId: outcome.id, state: 'pending', platforms: outcome.platforms });
     await this.enqueue(outcome, context.requestId);
     return { view: acceptedView(outcome), replayed: false };
   }

@@ -3,6 +3,14 @@ import { RowLevelSecurity1764000001000 } from './1764000001000-row-level-securit
 import { OAuthConnections1764000002000 } from './1764000002000-oauth-connections';
 import { OrgScope1764000003000 } from './1764000003000-org-scope';
 import { Templates1764000004000 } from './1764000004000-templates';
+import { Teams1764000005000 } from './1764000005000-teams';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1764000000000, RowLevelSecurity1764000001000, OAuthConnections1764000002000, OrgScope1764000003000, Templates1764000004000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  RowLevelSecurity1764000001000,
+  OAuthConnections1764000002000,
+  OrgScope1764000003000,
+  Templates1764000004000,
+  Teams1764000005000,
+];

@@ -67,3 +67,13 @@ export function slackEmoji(text: string): string {
   // Multi-person emoji carry several tones, which a Slack name cannot say: the base name is the closest.
   return parsed.tone?.length === 1 ? `:${name}::skin-tone-${parsed.tone[0] + 1}:` : `:${name}:`;
 }
+
+/**
+ * One spelling per emoji, to compare what platforms show with what was asked: GitHub answers `:spiral_calendar:`
+ * where Slack and the request said `:spiral_calendar_pad:`, and someone may have pasted 🗓️. Known emoji become
+ * their Unicode; anything else stays as given.
+ */
+export function canonicalEmoji(text: string): string {
+  const parsed = parseEmoji(text);
+  return parsed?.kind === 'known' ? parsed.unicode : text;
+}

@@ -1,10 +1,12 @@
 import { graphql } from '@octokit/graphql';
-import { PlatformAccount, PlatformAdapter, StatusToApply } from '../platform-adapter';
+import { PlatformAccount, PlatformAdapter, PlatformStatusReading, StatusToApply } from '../platform-adapter';
 import { githubEmoji } from '../emoji';
 import { PlatformAuthError } from '../platform-errors';
 import { toGithubError } from './github-errors';
 import { GITHUB_LIMITS } from './github.limits';
-import { CHANGE_USER_STATUS_MUTATION, ChangeUserStatusInput, VIEWER_QUERY } from './github.queries';
+import { CHANGE_USER_STATUS_MUTATION, ChangeUserStatusInput, GithubUserStatus, VIEWER_QUERY, VIEWER_STATUS_QUERY } from './github.queries';
+
+type ChangeUserStatusAnswer = { changeUserStatus: { status: GithubUserStatus | null } | null };
 
 export interface GithubAdapterOptions {
   /** Full GraphQL endpoint, e.g. https://api.github.com/graphql. */
@@ -25,18 +27,29 @@ export class GithubAdapter implements PlatformAdapter {
     return { accountId: String(viewer.databaseId ?? viewer.login), accountName: viewer.login };
   }
 
-  async setStatus(token: string, status: StatusToApply): Promise<void> {
+  async setStatus(token: string, status: StatusToApply): Promise<PlatformStatusReading> {
     const input: ChangeUserStatusInput = { limitedAvailability: status.limitedAvailability };
     // GitHub's own name for the emoji (Slack names some differently), or Unicode where GitHub has no name.
     if (status.emoji) input.emoji = githubEmoji(status.emoji);
     if (status.message) input.message = status.message;
     if (status.expiresAt) input.expiresAt = status.expiresAt.toISOString();
-    await this.call(token, CHANGE_USER_STATUS_MUTATION, { input });
+    return this.changeStatus(token, input);
   }
 
   /** An input without message or emoji clears the status on GitHub. */
-  async clearStatus(token: string): Promise<void> {
-    await this.call(token, CHANGE_USER_STATUS_MUTATION, { input: {} });
+  async clearStatus(token: string): Promise<PlatformStatusReading> {
+    return this.changeStatus(token, {});
+  }
+
+  async readStatus(token: string): Promise<PlatformStatusReading> {
+    const answer = await this.call<{ viewer: { status: GithubUserStatus | null } | null }>(token, VIEWER_STATUS_QUERY);
+    return readingOf(answer.viewer?.status ?? null);
+  }
+
+  /** GitHub answers the mutation with the status it now shows: that is the receipt. */
+  private async changeStatus(token: string, input: ChangeUserStatusInput): Promise<PlatformStatusReading> {
+    const answer = await this.call<ChangeUserStatusAnswer>(token, CHANGE_USER_STATUS_MUTATION, { input });
+    return readingOf(answer.changeUserStatus?.status ?? null);
   }
 
   private async call<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -52,4 +65,13 @@ export class GithubAdapter implements PlatformAdapter {
       throw toGithubError(error);
     }
   }
+}
+
+/** An empty status (GitHub may answer one after a clear) reads as nothing shown. */
+function readingOf(status: GithubUserStatus | null): PlatformStatusReading {
+  return {
+    emoji: status?.emoji || null,
+    message: status?.message || null,
+    expiresAt: status?.expiresAt ? new Date(status.expiresAt) : null,
+  };
 }

@@ -12,6 +12,26 @@ export const VIEWER_QUERY = /* GraphQL */ `
   }
 `;
 
+/** What the token's user shows now (read-back for drift). */
+export const VIEWER_STATUS_QUERY = /* GraphQL */ `
+  query ViewerStatus {
+    viewer {
+      status {
+        emoji
+        message
+        expiresAt
+      }
+    }
+  }
+`;
+
+/** GitHub's UserStatus as we read it (from the mutation's answer or VIEWER_STATUS_QUERY). */
+export interface GithubUserStatus {
+  emoji: string | null;
+  message: string | null;
+  expiresAt: string | null;
+}
+
 export const CHANGE_USER_STATUS_MUTATION = /* GraphQL */ `
   mutation ChangeUserStatus($input: ChangeUserStatusInput!) {
     changeUserStatus(input: $input) {

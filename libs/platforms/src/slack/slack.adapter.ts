@@ -1,5 +1,5 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import { PlatformAccount, PlatformAdapter, StatusToApply } from '../platform-adapter';
+import { PlatformAccount, PlatformAdapter, PlatformStatusReading, StatusToApply } from '../platform-adapter';
 import { slackEmoji } from '../emoji';
 import { PlatformAuthError } from '../platform-errors';
 import { toSlackError } from './slack-errors';
@@ -32,8 +32,8 @@ export class SlackAdapter implements PlatformAdapter {
     return { accountId: String(answer.user_id), accountName: `${answer.user}@${answer.team}` };
   }
 
-  async setStatus(token: string, status: StatusToApply): Promise<void> {
-    await this.writeProfile(token, {
+  async setStatus(token: string, status: StatusToApply): Promise<PlatformStatusReading> {
+    return this.writeProfile(token, {
       status_text: status.message ?? '',
       // Slack takes names only (iamcal's, `:wave::skin-tone-3:`); a workspace's custom emoji goes as given.
       status_emoji: status.emoji ? slackEmoji(status.emoji) : '',
@@ -42,12 +42,20 @@ export class SlackAdapter implements PlatformAdapter {
   }
 
   /** Empty text and emoji together clear the status on Slack. */
-  async clearStatus(token: string): Promise<void> {
-    await this.writeProfile(token, { status_text: '', status_emoji: '', status_expiration: 0 });
+  async clearStatus(token: string): Promise<PlatformStatusReading> {
+    return this.writeProfile(token, { status_text: '', status_emoji: '', status_expiration: 0 });
   }
 
-  private async writeProfile(token: string, profile: Record<string, string | number>): Promise<void> {
-    await this.call(token, (client) => client.users.profile.set({ profile }));
+  /** `users.profile.get` (needs `users.profile:read`; Slack limits it per workspace, so callers spread reads). */
+  async readStatus(token: string): Promise<PlatformStatusReading> {
+    const answer = await this.call(token, (client) => client.users.profile.get({}));
+    return readingOf(answer.profile);
+  }
+
+  /** Slack answers `users.profile.set` with the profile it now has: that is the receipt. */
+  private async writeProfile(token: string, profile: Record<string, string | number>): Promise<PlatformStatusReading> {
+    const answer = await this.call(token, (client) => client.users.profile.set({ profile }));
+    return readingOf(answer.profile);
   }
 
   private async call<T>(token: string, fn: (client: WebClient) => Promise<T>): Promise<T> {
@@ -65,4 +73,18 @@ export class SlackAdapter implements PlatformAdapter {
       throw toSlackError(error);
     }
   }
+}
+
+interface SlackProfileStatus {
+  status_text?: string;
+  status_emoji?: string;
+  status_expiration?: number;
+}
+
+function readingOf(profile: SlackProfileStatus | undefined): PlatformStatusReading {
+  return {
+    emoji: profile?.status_emoji || null,
+    message: profile?.status_text || null,
+    expiresAt: profile?.status_expiration ? new Date(profile.status_expiration * 1000) : null,
+  };
 }
