@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { RowLevelSecurity1764000001000 } from './1764000001000-row-level-security';
 import { OAuthConnections1764000002000 } from './1764000002000-oauth-connections';
 import { OrgScope1764000003000 } from './1764000003000-org-scope';
+import { AnalyticsRetention1764000006000 } from './1764000006000-analytics-retention';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1764000000000, RowLevelSecurity1764000001000, OAuthConnections1764000002000, OrgScope1764000003000];
+export const MIGRATIONS = [InitialSchema1764000000000, RowLevelSecurity1764000001000, OAuthConnections1764000002000, OrgScope1764000003000, AnalyticsRetention1764000006000];
