@@ -2,14 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { dataSourceOptions } from './data-source-options';
+import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { DeliveriesRepository } from './repositories/deliveries.repository';
+import { HistoryRetentionRepository } from './repositories/history-retention.repository';
 import { PlatformConfigsRepository } from './repositories/platform-configs.repository';
 import { StatusUpdatesRepository } from './repositories/status-updates.repository';
 import { UsersRepository } from './repositories/users.repository';
 import { UserScope } from './user-scope';
 
-const REPOSITORIES = [UserScope, AuditRepository, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository];
+const REPOSITORIES = [UserScope, AuditRepository, UsersRepository, PlatformConfigsRepository, StatusUpdatesRepository, DeliveriesRepository, AnalyticsRepository, HistoryRetentionRepository];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */
 @Module({

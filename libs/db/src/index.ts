@@ -10,3 +10,5 @@ export * from './repositories/deliveries.repository';
 export * from './user-scope';
 export * from './repositories/audit.repository';
 export * from './key-rotation';
+export * from './repositories/analytics.repository';
+export * from './repositories/history-retention.repository';

@@ -4,3 +4,4 @@ export * from './job-options';
 export * from './platform-backoff';
 export * from './queue.module';
 export * from './status-sync.producer';
+export * from './maintenance-queue';
