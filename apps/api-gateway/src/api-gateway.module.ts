@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ConfigModule, HealthModule, LoggingModule } from '@statusync/core';
 import { DbModule } from '@statusync/db';
 import { QueueModule } from '@statusync/queue';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { HttpDrain } from './http/http-drain';
@@ -14,7 +15,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatusModule } from './status/status.module';
 
 @Module({
-  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule],
+  imports: [ConfigModule, LoggingModule, DbModule, QueueModule, PassportModule, HealthModule, RateLimitModule, PlatformConfigModule, OAuthModule, StatusModule, AnalyticsModule],
   providers: [
     JwtStrategy,
     HttpDrain,
