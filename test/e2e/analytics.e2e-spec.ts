@@ -135,6 +135,16 @@ describe('status analytics', () => {
     expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
+  it.each([
+    ['0000-01-01T00:00:00Z', '0000-06-01T00:00:00Z'],
+    ['9999-06-01T00:00:00Z', '9999-12-31T23:59:59Z'],
+    ['1969-12-31T23:59:59.999999999+14:00', '1970-01-01T00:00:00-12:00'],
+  ])('answers far-off windows without an error (%s)', async (farFrom, farTo) => {
+    const answer = await stack.api.get(`/api/v1/status/analytics?${new URLSearchParams({ from: farFrom, to: farTo })}`, alice.jwt);
+    expect(answer.status).toBe(200);
+    expect(answer.body.platforms.github.attempted).toBe(0);
+  });
+
   it('accepts a window of exactly 366 days', async () => {
     const answer = await stack.api.get('/api/v1/status/analytics?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z', alice.jwt);
     expect(answer.status).toBe(200);
