@@ -122,7 +122,8 @@ describe('history retention', () => {
     const replicas = [replica(), replica()];
     const queue = new Queue(MAINTENANCE_QUEUE, { connection: { url: E2E.redisUrl }, prefix: queuePrefix });
     try {
-      await Promise.all(replicas.map((r) => r.onApplicationBootstrap()));
+      for (const r of replicas) r.onApplicationBootstrap();
+      await Promise.all(replicas.map((r) => r.whenScheduled()));
       const completed = await waitFor(async () => {
         const jobs = await queue.getJobs(['completed']);
         return jobs.length >= 3 && jobs;

@@ -2,7 +2,10 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { HISTORY_PURGE_SCHEDULER, MAINTENANCE_QUEUE, MaintenanceJob, maintenanceJobOptions } from '@statusync/queue';
 import { Job, Queue, Worker } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HistoryPurger } from './history-purger';
+
+const RETRY_SCHEDULE_MS = 5_000;
 
 /**
  * Runs the history purge once per HISTORY_PURGE_INTERVAL_MS across all scheduler replicas: a BullMQ job
@@ -14,25 +17,48 @@ export class HistoryPurgeSchedule implements OnApplicationBootstrap, BeforeAppli
   private readonly logger = new Logger(HistoryPurgeSchedule.name);
   private queue?: Queue;
   private worker?: Worker;
+  private scheduled?: Promise<void>;
+  private closing = false;
 
   constructor(
     private readonly purger: HistoryPurger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Does not wait for Redis: the service starts (and reports not ready) while Redis is down, and schedules once it is back. */
+  onApplicationBootstrap(): void {
     const connection = { connection: { url: this.config.redis.url }, prefix: this.config.redis.queuePrefix };
     this.queue = new Queue(MAINTENANCE_QUEUE, connection);
+    this.queue.on('error', (error) => this.logger.warn({ err: error }, 'maintenance queue connection error'));
     this.worker = new Worker(MAINTENANCE_QUEUE, (job: Job) => this.run(job), { ...connection, concurrency: 1 });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'maintenance worker connection error'));
-    await this.queue.upsertJobScheduler(
-      HISTORY_PURGE_SCHEDULER,
-      { every: this.config.history.purgeIntervalMs },
-      { name: MaintenanceJob.PurgeHistory, data: {}, opts: maintenanceJobOptions },
-    );
+    this.scheduled = this.schedule();
+  }
+
+  /** Resolves once the job scheduler is in Redis (for tests and shutdown). */
+  whenScheduled(): Promise<void> {
+    return this.scheduled ?? Promise.resolve();
+  }
+
+  private async schedule(): Promise<void> {
+    for (;;) {
+      try {
+        await this.queue!.upsertJobScheduler(
+          HISTORY_PURGE_SCHEDULER,
+          { every: this.config.history.purgeIntervalMs },
+          { name: MaintenanceJob.PurgeHistory, data: {}, opts: maintenanceJobOptions },
+        );
+        return;
+      } catch (error) {
+        if (this.closing) return;
+        this.logger.warn({ err: error }, 'could not schedule the history purge yet; trying again');
+        await sleep(RETRY_SCHEDULE_MS);
+      }
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.worker?.close();
     await this.queue?.close();
   }
