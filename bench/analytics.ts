@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const app = new Client({ connectionString: appUrl.toString(), options: `-c search_path=${schema}` });
   try {
     const [seedMs] = await timed(() => seedYear(db, UPDATES, USERS));
+    if (process.env.BENCH_ANALYTICS_KEEP) console.log(`keeping schema ${schema}`);
     const [vacuumMs] = await timed(() => db.query(`VACUUM ANALYZE`));
     console.log(`seeded ${UPDATES.toLocaleString('en')} updates for ${USERS} users in ${(seedMs / 1000).toFixed(0)} s, VACUUM ANALYZE ${(vacuumMs / 1000).toFixed(0)} s`);
     const users = (await db.query(`SELECT id FROM users WHERE org_id = $1 ORDER BY subject`, [BENCH_ORG])).rows.map((r) => r.id as string);
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     await db.query(`RESET ROLE`);
   } finally {
     await app.end().catch(() => undefined);
-    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    if (!process.env.BENCH_ANALYTICS_KEEP) await db.query(`DROP SCHEMA "${schema}" CASCADE`);
     await db.end();
   }
 }

@@ -68,6 +68,9 @@ describe('status analytics', () => {
     expect(answer.body).toMatchObject({ from, to: new Date(to).toISOString(), templates: [{ name: 'lunch', uses: 1 }] });
     expect(answer.body.platforms.github).toMatchObject({ attempted: 3, succeeded: 3, superseded: 0, failed: 0, failedByCode: {}, retries: 0 });
     expect(answer.body.platforms.slack).toMatchObject({ attempted: 4, succeeded: 3, superseded: 0, failed: 1, failedByCode: { invalid_auth: 1 }, retries: 1 });
+    // Retries are exactly the sync log's `retrying` attempts of these updates.
+    const { rows } = await stack.db.query(`SELECT platform, count(*)::int AS n FROM sync_logs WHERE update_id = ANY ($1) AND outcome = 'retrying' GROUP BY platform`, [made.map((m) => m.id)]);
+    expect(rows).toEqual([{ platform: 'slack', n: 1 }]);
     for (const platform of ['github', 'slack']) {
       const figures = answer.body.platforms[platform];
       // The API's timestamps are rounded to the millisecond, the database's are not.

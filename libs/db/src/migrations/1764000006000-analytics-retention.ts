@@ -10,8 +10,8 @@ const FUNCTIONS = [
 /**
  * Analytics and history retention (issue 8, docs/decisions.md "Analytics and retention").
  * - Indexes that let a year of analytics read index entries only: deliveries by user and request time (a
- *   delivery is created in the update's own statement, so its `created_at` is the request time), failures and
- *   retries (rare) in small partial indexes, and updates that came from a template or preset.
+ *   delivery is created in the update's own statement, so its `created_at` is the request time), and updates that
+ *   came from a template or preset.
  * - Narrow SECURITY DEFINER functions: they read the caller from the transaction settings (never from a
  *   parameter), so the services' role can reach another user's figures only as an admin of that user's org.
  * - The purge: old updates in small batches (their deliveries and sync logs cascade), skipping rows someone holds.
@@ -24,13 +24,7 @@ export class AnalyticsRetention1764000006000 implements MigrationInterface {
     await db.query(`CREATE INDEX ix_users_org ON users (org_id) WHERE org_id IS NOT NULL`);
     await db.query(`
       CREATE INDEX ix_status_deliveries_user_created ON status_deliveries (user_id, created_at)
-      INCLUDE (platform, state, completed_at)`);
-    await db.query(`
-      CREATE INDEX ix_status_deliveries_failed ON status_deliveries (user_id, created_at)
-      INCLUDE (platform, error_code) WHERE state = 'failed'`);
-    await db.query(`
-      CREATE INDEX ix_sync_logs_retrying ON sync_logs (user_id, created_at)
-      INCLUDE (update_id, platform) WHERE outcome = 'retrying'`);
+      INCLUDE (platform, state, completed_at, attempts, error_code)`);
     await db.query(`
       CREATE INDEX ix_status_updates_user_named ON status_updates (user_id, created_at)
       INCLUDE (template_name, preset, platforms) WHERE template_name IS NOT NULL OR preset IS NOT NULL`);
@@ -56,45 +50,45 @@ export class AnalyticsRetention1764000006000 implements MigrationInterface {
         END IF;
         RETURN ARRAY(SELECT id FROM users WHERE org_id = v_org);
       END $$`);
+    // One pass over the deliveries index, grouped down to (platform, state, code, latency in whole ms): a few
+    // thousand groups however many updates, so the percentiles need no sort of every row. Retries come from
+    // `attempts`, which the worker writes with each sync-log row: final deliveries were retried attempts − 1 times,
+    // pending ones (their last attempt logged `retrying`) attempts times.
     await db.query(`
       CREATE FUNCTION statusync_delivery_analytics(p_from timestamptz, p_to timestamptz, p_platform text, p_org boolean)
       RETURNS TABLE (platform text, attempted bigint, succeeded bigint, superseded bigint, failed bigint,
-                     failed_by_code jsonb, retries bigint, p50_ms double precision, p95_ms double precision)
+                     failed_by_code jsonb, retries bigint, p50_ms bigint, p95_ms bigint)
       LANGUAGE plpgsql STABLE ${definer} AS $$
       #variable_conflict use_column
       DECLARE v_users uuid[] := statusync_analytics_users(p_org);
       BEGIN
         RETURN QUERY
-        WITH outcomes AS (
-          SELECT d.platform, count(*) AS attempted,
-                 count(*) FILTER (WHERE d.state = 'succeeded') AS succeeded,
-                 count(*) FILTER (WHERE d.state = 'superseded') AS superseded,
-                 count(*) FILTER (WHERE d.state = 'failed') AS failed,
-                 percentile_disc(0.5) WITHIN GROUP (ORDER BY d.completed_at - d.created_at) FILTER (WHERE d.state = 'succeeded') AS p50,
-                 percentile_disc(0.95) WITHIN GROUP (ORDER BY d.completed_at - d.created_at) FILTER (WHERE d.state = 'succeeded') AS p95
+        WITH grouped AS (
+          SELECT d.platform, d.state, CASE WHEN d.state = 'failed' THEN coalesce(d.error_code, 'unknown') END AS code,
+                 CASE WHEN d.state = 'succeeded' THEN floor(extract(epoch FROM d.completed_at - d.created_at) * 1000)::bigint END AS ms,
+                 count(*) AS n, sum(d.attempts - CASE WHEN d.state = 'pending' THEN 0 ELSE 1 END) AS retried
           FROM status_deliveries d
           WHERE d.user_id = ANY (v_users) AND d.created_at >= p_from AND d.created_at < p_to
             AND (p_platform IS NULL OR d.platform = p_platform)
-          GROUP BY d.platform
-        ), codes AS (
-          SELECT c.platform, jsonb_object_agg(c.code, c.n) AS by_code
-          FROM (SELECT d.platform, coalesce(d.error_code, 'unknown') AS code, count(*) AS n
-                FROM status_deliveries d
-                WHERE d.user_id = ANY (v_users) AND d.created_at >= p_from AND d.created_at < p_to AND d.state = 'failed'
-                  AND (p_platform IS NULL OR d.platform = p_platform)
-                GROUP BY 1, 2) c
-          GROUP BY c.platform
-        ), retried AS (
-          -- An attempt logged 'retrying' was tried again. Logged at or after the request, so from bounds the scan.
-          SELECT l.platform, count(*) AS n
-          FROM sync_logs l JOIN status_deliveries d ON d.update_id = l.update_id AND d.platform = l.platform
-          WHERE l.user_id = ANY (v_users) AND l.outcome = 'retrying' AND l.created_at >= p_from
-            AND d.created_at >= p_from AND d.created_at < p_to AND (p_platform IS NULL OR l.platform = p_platform)
-          GROUP BY l.platform
+          GROUP BY 1, 2, 3, 4
+        ), outcomes AS (
+          SELECT g.platform, sum(g.n)::bigint AS attempted,
+                 coalesce(sum(g.n) FILTER (WHERE g.state = 'succeeded'), 0)::bigint AS succeeded,
+                 coalesce(sum(g.n) FILTER (WHERE g.state = 'superseded'), 0)::bigint AS superseded,
+                 coalesce(sum(g.n) FILTER (WHERE g.state = 'failed'), 0)::bigint AS failed,
+                 coalesce(jsonb_object_agg(g.code, g.n) FILTER (WHERE g.code IS NOT NULL), '{}'::jsonb) AS by_code,
+                 sum(g.retried)::bigint AS retries
+          FROM grouped g GROUP BY g.platform
+        ), latencies AS (
+          -- percentile_disc: the first latency whose cumulative share reaches the fraction.
+          SELECT g.platform, g.ms, sum(g.n) OVER (PARTITION BY g.platform ORDER BY g.ms) AS upto, sum(g.n) OVER (PARTITION BY g.platform) AS total
+          FROM grouped g WHERE g.state = 'succeeded'
+        ), percentiles AS (
+          SELECT l.platform, min(l.ms) FILTER (WHERE l.upto >= 0.5 * l.total) AS p50, min(l.ms) FILTER (WHERE l.upto >= 0.95 * l.total) AS p95
+          FROM latencies l GROUP BY l.platform
         )
-        SELECT o.platform, o.attempted, o.succeeded, o.superseded, o.failed, coalesce(c.by_code, '{}'::jsonb),
-               coalesce(r.n, 0), extract(epoch FROM o.p50)::float8 * 1000, extract(epoch FROM o.p95)::float8 * 1000
-        FROM outcomes o LEFT JOIN codes c ON c.platform = o.platform LEFT JOIN retried r ON r.platform = o.platform;
+        SELECT o.platform, o.attempted, o.succeeded, o.superseded, o.failed, o.by_code, o.retries, p.p50, p.p95
+        FROM outcomes o LEFT JOIN percentiles p ON p.platform = o.platform;
       END $$`);
     await db.query(`
       CREATE FUNCTION statusync_template_analytics(p_from timestamptz, p_to timestamptz, p_platform text, p_org boolean, p_limit int)
@@ -149,8 +143,6 @@ export class AnalyticsRetention1764000006000 implements MigrationInterface {
       'ix_scheduled_statuses_start_update',
       'ix_status_updates_created',
       'ix_status_updates_user_named',
-      'ix_sync_logs_retrying',
-      'ix_status_deliveries_failed',
       'ix_status_deliveries_user_created',
       'ix_users_org',
     ]) {

@@ -36,11 +36,11 @@ interface OutcomeRow {
   failed: string;
   failed_by_code: Record<string, string | number>;
   retries: string;
-  p50_ms: number | null;
-  p95_ms: number | null;
+  p50_ms: string | null;
+  p95_ms: string | null;
 }
 
-const ms = (value: number | null) => (value === null ? null : Math.round(value));
+const ms = (value: string | null) => (value === null ? null : Number(value));
 
 /**
  * Status analytics. The figures come from SECURITY DEFINER functions (migration 1764000006000) that read the
