@@ -32,12 +32,12 @@ export async function seedYear(db: Pool, updates: number, users: number): Promis
                                      THEN (ARRAY['http_500', 'token_revoked', 'ratelimited', 'invalid_auth'])[1 + u.seq % 4] END AS code) o`,
   );
   await db.query(
-    `INSERT INTO sync_logs (update_id, platform, user_id, attempt, outcome, error_code, duration_ms, created_at)
-     SELECT d.update_id, d.platform, d.user_id, 1, 'retrying', 'http_500', 80, d.created_at + interval '50 ms'
-     FROM status_deliveries d WHERE hashtext(d.update_id::text || d.platform) % 100 IN (0, 1, 2)`,
+    `WITH retried AS (UPDATE status_deliveries d SET attempts = 2 WHERE abs(hashtext(d.update_id::text || d.platform)) % 100 < 3 RETURNING d.*)
+     INSERT INTO sync_logs (update_id, platform, user_id, attempt, outcome, error_code, duration_ms, created_at)
+     SELECT update_id, platform, user_id, 1, 'retrying', 'http_500', 80, created_at + interval '50 ms' FROM retried`,
   );
   await db.query(
     `INSERT INTO sync_logs (update_id, platform, user_id, attempt, outcome, error_code, duration_ms, created_at)
-     SELECT d.update_id, d.platform, d.user_id, 1, d.state, d.error_code, 80, d.completed_at FROM status_deliveries d`,
+     SELECT d.update_id, d.platform, d.user_id, d.attempts, d.state, d.error_code, 80, d.completed_at FROM status_deliveries d`,
   );
 }

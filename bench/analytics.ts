@@ -34,7 +34,7 @@ async function analyticsOnce(app: Client, userId: string, org: boolean, from: Da
 
 /** The query inside a function, with its variables bound, so EXPLAIN shows what the function really runs. */
 async function explainInside(db: Pool, fn: string, users: string[], from: Date, to: Date): Promise<string> {
-  const { rows } = await db.query(`SELECT prosrc FROM pg_proc WHERE proname = $1`, [fn]);
+  const { rows } = await db.query(`SELECT prosrc FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace`, [fn]);
   const body = (rows[0].prosrc as string).split('RETURN QUERY')[1].split(/;\s*END/)[0];
   const sql = body.replace(/v_users/g, '$1::uuid[]').replace(/p_from/g, '$2::timestamptz').replace(/p_to/g, '$3::timestamptz').replace(/p_platform/g, 'NULL::text').replace(/p_limit/g, '20');
   const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, [users, from, to]);
@@ -43,17 +43,22 @@ async function explainInside(db: Pool, fn: string, users: string[], from: Date, 
 }
 
 async function main(): Promise<void> {
-  const schema = `bench_analytics_${Date.now().toString(36)}`;
+  // BENCH_ANALYTICS_SCHEMA: measure a schema kept by an earlier run (BENCH_ANALYTICS_KEEP=1) instead of seeding.
+  const reuse = process.env.BENCH_ANALYTICS_SCHEMA;
+  const keep = Boolean(reuse || process.env.BENCH_ANALYTICS_KEEP);
+  const schema = reuse ?? `bench_analytics_${Date.now().toString(36)}`;
   await runMigrations({ url: DATABASE_URL, schema, poolSize: 2 });
   const db = new Pool({ connectionString: DATABASE_URL, max: 2, options: `-c search_path=${schema}` });
   const appUrl = new URL(DATABASE_URL);
   appUrl.username = 'statusync_app';
   const app = new Client({ connectionString: appUrl.toString(), options: `-c search_path=${schema}` });
   try {
-    const [seedMs] = await timed(() => seedYear(db, UPDATES, USERS));
-    if (process.env.BENCH_ANALYTICS_KEEP) console.log(`keeping schema ${schema}`);
-    const [vacuumMs] = await timed(() => db.query(`VACUUM ANALYZE`));
-    console.log(`seeded ${UPDATES.toLocaleString('en')} updates for ${USERS} users in ${(seedMs / 1000).toFixed(0)} s, VACUUM ANALYZE ${(vacuumMs / 1000).toFixed(0)} s`);
+    if (!reuse) {
+      const [seedMs] = await timed(() => seedYear(db, UPDATES, USERS));
+      const [vacuumMs] = await timed(() => db.query(`VACUUM ANALYZE`));
+      console.log(`seeded ${UPDATES.toLocaleString('en')} updates for ${USERS} users in ${(seedMs / 1000).toFixed(0)} s, VACUUM ANALYZE ${(vacuumMs / 1000).toFixed(0)} s`);
+    }
+    if (keep) console.log(`keeping schema ${schema}`);
     const users = (await db.query(`SELECT id FROM users WHERE org_id = $1 ORDER BY subject`, [BENCH_ORG])).rows.map((r) => r.id as string);
     await app.connect();
     const now = Date.now();
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
     await db.query(`RESET ROLE`);
   } finally {
     await app.end().catch(() => undefined);
-    if (!process.env.BENCH_ANALYTICS_KEEP) await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    if (!keep) await db.query(`DROP SCHEMA "${schema}" CASCADE`);
     await db.end();
   }
 }
