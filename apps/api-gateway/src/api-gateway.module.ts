@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ConfigModule, HealthModule, LoggingModule } from '@statusync/core';
 import { DbModule } from '@statusync/db';
 import { QueueModule } from '@statusync/queue';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { HttpDrain } from './http/http-drain';
@@ -33,6 +34,7 @@ import { LiveModule } from './live/live.module';
     TemplatesModule,
     TeamsModule,
     LiveModule,
+    AnalyticsModule,
   ],
   providers: [
     JwtStrategy,

@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { dataSourceOptions } from './data-source-options';
+import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { DeliveriesRepository } from './repositories/deliveries.repository';
+import { HistoryRetentionRepository } from './repositories/history-retention.repository';
 import { PlatformConfigsRepository } from './repositories/platform-configs.repository';
 import { StatusTemplatesRepository } from './repositories/status-templates.repository';
 import { StatusUpdatesRepository } from './repositories/status-updates.repository';
@@ -22,6 +24,8 @@ const REPOSITORIES = [
   StatusTemplatesRepository,
   TeamsRepository,
   AvailabilityRepository,
+  AnalyticsRepository,
+  HistoryRetentionRepository,
 ];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */

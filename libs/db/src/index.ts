@@ -13,3 +13,5 @@ export * from './key-rotation';
 export * from './repositories/status-templates.repository';
 export * from './repositories/teams.repository';
 export * from './repositories/availability.repository';
+export * from './repositories/analytics.repository';
+export * from './repositories/history-retention.repository';

@@ -9,3 +9,4 @@ export * from './status-read.producer';
 export * from './live/live-streams';
 export * from './live/live-publisher';
 export * from './live/live-notifier';
+export * from './maintenance-queue';

@@ -32,6 +32,8 @@ export interface AppConfig {
     stalledIntervalMs: number;
   };
   outbox: { sweepIntervalMs: number; sweepAgeMs: number };
+  /** Status history older than `retentionDays` is purged every `purgeIntervalMs`, once across all schedulers. */
+  history: { retentionDays: number; purgeIntervalMs: number };
   /** Requests per caller and window; writes and reads per user, public routes per client address. */
   rateLimit: { writesPerHour: number; readsPerHour: number; publicPerMinute: number };
   /** `trustProxy` for Fastify (which address is the client's), and the browser origins CORS allows. */

@@ -119,6 +119,9 @@ export const configSchema = z
     SYNC_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     OUTBOX_SWEEP_AGE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    /** Status history older than this is purged (each user's latest update and what platforms show are kept). */
+    HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+    HISTORY_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(3_600_000),
     RATE_LIMIT_WRITES_PER_HOUR: budget.default(100),
     RATE_LIMIT_READS_PER_HOUR: budget.default(1_000),
     RATE_LIMIT_PUBLIC_PER_MINUTE: budget.default(60),

@@ -71,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       stalledIntervalMs: e.SYNC_STALLED_INTERVAL_MS,
     },
     outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, sweepAgeMs: e.OUTBOX_SWEEP_AGE_MS },
+    history: { retentionDays: e.HISTORY_RETENTION_DAYS, purgeIntervalMs: e.HISTORY_PURGE_INTERVAL_MS },
     rateLimit: {
       writesPerHour: e.RATE_LIMIT_WRITES_PER_HOUR,
       readsPerHour: e.RATE_LIMIT_READS_PER_HOUR,

@@ -4,6 +4,7 @@ import { OAuthConnections1764000002000 } from './1764000002000-oauth-connections
 import { OrgScope1764000003000 } from './1764000003000-org-scope';
 import { Templates1764000004000 } from './1764000004000-templates';
 import { Teams1764000005000 } from './1764000005000-teams';
+import { AnalyticsRetention1764000006000 } from './1764000006000-analytics-retention';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   OrgScope1764000003000,
   Templates1764000004000,
   Teams1764000005000,
+  AnalyticsRetention1764000006000,
 ];

@@ -39,7 +39,10 @@ export class DeliveriesRepository {
     return db.getRepository(StatusDeliveryEntity).findOneBy({ updateId, platform });
   }
 
-  /** Writes the attempt to `sync_logs` and moves the delivery to the state the outcome implies. */
+  /**
+   * Writes the attempt to `sync_logs` and moves the delivery to the state the outcome implies. `completed_at` is
+   * the wall clock after the platform call (not the transaction's start), so analytics latency includes the call.
+   */
   async recordAttempt(manager: EntityManager, attempt: SyncAttempt): Promise<void> {
     const errorMessage = attempt.errorMessage?.slice(0, 1000) ?? null;
     await manager.query(
@@ -62,7 +65,7 @@ export class DeliveriesRepository {
     await manager.query(
       `UPDATE status_deliveries
        SET state = $3, attempts = $4, error_code = $5, error_message = $6, updated_at = now(),
-           completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
+           completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE clock_timestamp() END
        WHERE update_id = $1 AND platform = $2 AND state = 'pending'`,
       [attempt.updateId, attempt.platform, state, attempt.attempt, attempt.errorCode ?? null, errorMessage],
     );
