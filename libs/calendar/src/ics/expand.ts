@@ -11,16 +11,19 @@ export interface Occurrence {
   end: number;
 }
 
-/** How long an instance lasts, kept as written (wall-clock delta, nominal + exact duration, or exact ms). */
+/**
+ * How long an instance lasts, kept as written: a wall-clock delta (DTEND in the same zone as DTSTART, applied
+ * in the instance's zone), a nominal + exact DURATION, or exact milliseconds (DTEND in another zone).
+ */
 export type Length =
-  | { kind: 'wall'; deltaMs: number; endZone: Zone }
+  | { kind: 'wall'; deltaMs: number }
   | { kind: 'duration'; duration: SplitDuration }
   | { kind: 'exact'; ms: number };
 
 export function lengthOf(event: Pick<IcsEvent, 'start' | 'end' | 'duration'>): Length {
   const { start, end, duration } = event;
   if (end && (end.isDate === start.isDate) && zoneKey(end.zone) === zoneKey(start.zone)) {
-    return { kind: 'wall', deltaMs: end.wall - start.wall, endZone: end.zone };
+    return { kind: 'wall', deltaMs: end.wall - start.wall };
   }
   if (end) return { kind: 'exact', ms: instant(end) - instant(start) };
   if (duration) return { kind: 'duration', duration };
@@ -34,7 +37,7 @@ export function instant(t: IcsTime): number {
 /** Start and end instants of an instance that starts at `wall` in `zone`. */
 export function occurrenceAt(wall: number, zone: Zone, length: Length): Occurrence {
   const start = toInstant(wall, zone);
-  if (length.kind === 'wall') return { wall, start, end: toInstant(wall + length.deltaMs, length.endZone) };
+  if (length.kind === 'wall') return { wall, start, end: toInstant(wall + length.deltaMs, zone) };
   if (length.kind === 'exact') return { wall, start, end: start + length.ms };
   return { wall, start, end: toInstant(wall + length.duration.nominalMs, zone) + length.duration.exactMs };
 }
