@@ -30,7 +30,7 @@ export function preview(source: CalendarSource, window: PreviewWindow, rules: Ca
   if (!IANAZone.isValidZone(ctx.userTimeZone)) throw new CalendarInputError('userTimeZone', 'must be an IANA time zone');
   const limits: CalendarLimits = { ...DEFAULT_LIMITS, ...ctx.limits };
   const userZone: Zone = { kind: 'iana', name: ctx.userTimeZone };
-  const { instances, problems } = instancesOf(source, userZone, ctx.ownerEmail, to, limits);
+  const { instances, problems } = instancesOf(source, userZone, ctx.ownerEmail, from, to, limits);
   const inWindow = instances.filter((i) => overlaps(i.start, i.end, from, to));
   if (inWindow.length > limits.maxInstances) {
     throw new CalendarFeedError('too_large', `the window holds more than ${limits.maxInstances} events`);
@@ -49,8 +49,8 @@ export function preview(source: CalendarSource, window: PreviewWindow, rules: Ca
   return { busy: buildSpans(counted, from, to), ignored };
 }
 
-function instancesOf(source: CalendarSource, userZone: Zone, ownerEmail: string | undefined, stopAt: number, limits: CalendarLimits): SourceResult {
-  if (source.type === 'ics') return icsInstances(source.text, { userZone, ownerEmail, stopAt, limits });
+function instancesOf(source: CalendarSource, userZone: Zone, ownerEmail: string | undefined, from: number, stopAt: number, limits: CalendarLimits): SourceResult {
+  if (source.type === 'ics') return icsInstances(source.text, { userZone, ownerEmail, from, stopAt, limits });
   if (source.items.length > limits.maxItems) {
     throw new CalendarFeedError('too_large', `the calendar returned ${source.items.length} events, more than the ${limits.maxItems} allowed`);
   }

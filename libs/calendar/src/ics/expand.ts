@@ -47,8 +47,10 @@ export function occurrenceAt(wall: number, zone: Zone, length: Length): Occurren
  * the rule arithmetic) and RDATEs, up to `until` (exclusive, epoch ms). UNTIL is checked here, inclusively,
  * against the real instant when it is UTC and against wall time otherwise. EXDATEs are applied by the caller.
  */
-export function expandMaster(event: IcsEvent, stopAt: number, maxIterations: number): Occurrence[] {
+export function expandMaster(event: IcsEvent, from: number, stopAt: number, maxIterations: number): Occurrence[] {
   const length = lengthOf(event);
+  // Occurrences that surely end before `from` are skipped without a zone conversion (old daily series are long).
+  const skipBefore = from - Math.max(0, longest(length)) - ZONE_SLACK_MS;
   const zone = event.start.zone;
   const out: Occurrence[] = [];
   if (!event.rrule) {
@@ -64,6 +66,7 @@ export function expandMaster(event: IcsEvent, stopAt: number, maxIterations: num
       const next = iterator.next();
       if (!next) break;
       const wall = wallOf({ year: next.year, month: next.month, day: next.day, hour: next.hour, minute: next.minute, second: next.second });
+      if (wall < skipBefore) continue;
       const occurrence = occurrenceAt(wall, zone, length);
       if (until && !withinUntil(until, occurrence)) break;
       if (occurrence.start >= stopAt) break;
@@ -75,6 +78,15 @@ export function expandMaster(event: IcsEvent, stopAt: number, maxIterations: num
     out.push(occurrenceAt(rdate.start.wall, rdate.start.zone, rdateLength));
   }
   return out;
+}
+
+/** More than any UTC offset: a wall time is within this of its instant. */
+const ZONE_SLACK_MS = 2 * DAY_MS;
+
+function longest(length: Length): number {
+  if (length.kind === 'wall') return length.deltaMs;
+  if (length.kind === 'exact') return length.ms;
+  return length.duration.nominalMs + length.duration.exactMs + DAY_MS;
 }
 
 function withinUntil(until: InstanceType<typeof ICAL.Time>, occurrence: Occurrence): boolean {

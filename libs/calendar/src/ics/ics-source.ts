@@ -16,11 +16,12 @@ const MAX_ITERATIONS_PER_SERIES = 200_000;
 export interface IcsOptions {
   userZone: Zone;
   ownerEmail?: string;
+  from: number;
   stopAt: number;
   limits: CalendarLimits;
 }
 
-/** Turns iCalendar text into event instances (those starting before `stopAt`) and problems. */
+/** Turns iCalendar text into event instances (those that may meet [from, stopAt)) and problems. */
 export function icsInstances(text: string, options: IcsOptions): SourceResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > options.limits.maxBytes) {
@@ -44,7 +45,7 @@ export function icsInstances(text: string, options: IcsOptions): SourceResult {
   }
   const instances = [];
   for (const events of byUid.values()) {
-    const series = seriesInstances(events, options.stopAt, MAX_ITERATIONS_PER_SERIES);
+    const series = seriesInstances(events, options.from, options.stopAt, MAX_ITERATIONS_PER_SERIES);
     instances.push(...series.instances);
     problems.push(...series.problems);
   }

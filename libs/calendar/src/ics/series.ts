@@ -14,7 +14,7 @@ export interface SeriesOutput {
  * minus the instances its RECURRENCE-ID overrides replace; each override is an instance of its own (moved,
  * changed or cancelled), wherever it sits in the file. Older copies are reported as `superseded`.
  */
-export function seriesInstances(events: IcsEvent[], stopAt: number, maxIterations: number): SeriesOutput {
+export function seriesInstances(events: IcsEvent[], from: number, stopAt: number, maxIterations: number): SeriesOutput {
   const problems: SourceProblem[] = [];
   const [master, ...oldMasters] = newestFirst(events.filter((e) => !e.recurrenceId));
   problems.push(...oldMasters.map((e) => superseded(e)));
@@ -22,7 +22,7 @@ export function seriesInstances(events: IcsEvent[], stopAt: number, maxIteration
   const instances: EventInstance[] = [];
   const masterLength = master ? lengthOf(master) : undefined;
   if (master && masterLength) {
-    const occurrences = expandMaster(master, stopAt, maxIterations);
+    const occurrences = expandMaster(master, from, stopAt, maxIterations);
     const excluded = exclusionTest(master);
     const overridden = overrideTest(master, overrides);
     const bad = occurrences.find((o) => o.end < o.start);
