@@ -55,7 +55,11 @@ function eventType(item: GraphEventItem, showAs: ShowAs): EventType {
 
 /** Graph gives a wall time plus `timeZone` (IANA or a Windows id); an all-day event is the user's day. */
 function graphTime(t: GraphEventItem['start'], allDay: boolean, userZone: Zone): number | undefined {
-  const wall = t?.dateTime ? parseLocalDateTime(t.dateTime) : undefined;
+  if (t?.dateTime && /(Z|[+-]\d{2}:\d{2})$/.test(t.dateTime) && !allDay) {
+    const ms = Date.parse(t.dateTime);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  const wall = t?.dateTime ? parseLocalDateTime(t.dateTime.replace(/(Z|[+-]\d{2}:\d{2})$/, '')) : undefined;
   if (wall === undefined) return undefined;
   if (allDay) return toInstant(wallDate(wall), userZone);
   return toInstant(wall, resolveNamedZone(t?.timeZone, userZone));
