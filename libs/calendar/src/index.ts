@@ -1,0 +1,3 @@
+export { preview } from './preview';
+export { CalendarFeedError, CalendarInputError, type CalendarFeedProblem } from './errors';
+export * from './types';
