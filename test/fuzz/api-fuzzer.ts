@@ -20,7 +20,16 @@ interface Answer {
   json: unknown;
   /** Set when no HTTP answer came back at all. */
   error?: string;
+  /**
+   * The gateway stopped reading a body over its size limit and closed the connection while the client was still
+   * sending (EPIPE / ECONNRESET): it refused the upload, but the client never read the 413. Any HTTP server may do
+   * this; what must hold is that nothing changed.
+   */
+  uploadRefused?: boolean;
 }
+
+/** The gateway's body limit (createHttpApp's default). */
+const GATEWAY_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface FuzzStats {
   requests: number;
@@ -161,6 +170,10 @@ export class ApiFuzzer {
   }
 
   private violations(op: FuzzOperation, request: FuzzRequest, answer: Answer, actor: Actor, before: Fingerprint, after: Fingerprint): string[] {
+    if (answer.status === 0 && answer.uploadRefused && !this.gatewayExit) {
+      const changed = changedTables(before, after, before.pending === 0, actor.fresh);
+      return changed.length > 0 ? [`an upload refused for its size (${answer.error}) changed ${changed.join(', ')} for ${actor.key}`] : [];
+    }
     if (answer.status === 0) {
       return [this.gatewayExit ? `the gateway exited (${this.gatewayExit.signal ?? this.gatewayExit.code})` : `no answer: ${answer.error}`];
     }
@@ -312,7 +325,9 @@ export class ApiFuzzer {
       // Give the exit event a moment: a crash shows up as a refused connection first.
       await new Promise((resolve) => setTimeout(resolve, 200));
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      return { status: 0, headers: new Headers(), text: '', json: undefined, error: `${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}` };
+      const oversized = body !== undefined && Buffer.byteLength(body) > GATEWAY_BODY_LIMIT_BYTES;
+      const uploadRefused = oversized && (cause?.code === 'EPIPE' || cause?.code === 'ECONNRESET');
+      return { status: 0, headers: new Headers(), text: '', json: undefined, error: `${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, uploadRefused };
     }
   }
 
