@@ -15,6 +15,8 @@ const common = {
   moduleNameMapper: aliases,
 };
 module.exports = {
+  // Used by `npm run test:cov` (scripts/coverage.js), which merges it with the services' own V8 coverage.
+  collectCoverageFrom: ['<rootDir>/apps/*/src/**/*.ts', '<rootDir>/libs/*/src/**/*.ts', '!**/*.spec.ts'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },

@@ -52,8 +52,15 @@ export class ServiceProcess {
       30_000,
       100,
     );
-    await Promise.race([ready, died]);
-    died.catch(() => undefined);
+    try {
+      await Promise.race([ready, died]);
+    } catch (error) {
+      // Never leave a half-started service behind: it would outlive the test run and hold Jest open.
+      await service.kill();
+      throw error;
+    } finally {
+      died.catch(() => undefined);
+    }
     return service;
   }
 
@@ -122,7 +129,14 @@ export function stackEnv(options: StackOptions): Record<string, string> {
 /** Starts several services with one shared environment; stop them all with `stopAll`. */
 export async function startServices(names: ServiceName[], options: StackOptions): Promise<Record<string, ServiceProcess>> {
   const env = stackEnv(options);
-  const started = await Promise.all(names.map((name) => ServiceProcess.start(name, env)));
+  const outcomes = await Promise.allSettled(names.map((name) => ServiceProcess.start(name, env)));
+  const started = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
+    // One service did not come up: stop the others, or they would run on after the suite gave up.
+    await Promise.all(started.map((service) => service.kill()));
+    throw failure.reason;
+  }
   return Object.fromEntries(started.map((service) => [service.name, service]));
 }
 

@@ -46,7 +46,11 @@ export async function startStack(label: string, settings: StackSettings = {}): P
     ...settings.env,
   };
   const options = { githubGraphqlUrl: github.graphqlUrl, slackApiUrl: slack.apiUrl, queuePrefix, env };
-  const services = await startServices(settings.services ?? ['api-gateway', 'sync-worker'], options);
+  const services = await startServices(settings.services ?? ['api-gateway', 'sync-worker'], options).catch(async (error: unknown) => {
+    // The suite's afterAll has no stack to stop: close the fakes here, or they would hold Jest open.
+    await Promise.all([github.close(), slack.close()]);
+    throw error;
+  });
   const db = testDb(settings.schema);
   const extra: ServiceProcess[] = [];
   return {
