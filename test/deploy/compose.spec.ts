@@ -23,6 +23,9 @@ async function composeConfig(env: Record<string, string>, ...args: string[]) {
 }
 
 describe('docker-compose.yml', () => {
+  // docker-compose is a Python program: a few seconds per run on a busy machine.
+  jest.setTimeout(30_000);
+
   it('is valid without the app secrets, so `docker compose up -d postgres redis` works as the README says', async () => {
     const config = await composeConfig({}, '-q');
     expect(config).toEqual({ ok: true, stdout: '', stderr: '' });

@@ -19,6 +19,9 @@ async function token(...args: string[]) {
 }
 
 describe('npm run token', () => {
+  // Each case starts Node and loads the config: seconds on a busy machine.
+  jest.setTimeout(30_000);
+
   it('prints a JWT for the user named', async () => {
     const answer = await token('alice', '--org', 'acme', '--role', 'admin');
     expect(answer.code).toBe(0);
