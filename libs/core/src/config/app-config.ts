@@ -39,6 +39,8 @@ export interface AppConfig {
   /** `trustProxy` for Fastify (which address is the client's), and the browser origins CORS allows. */
   http: { trustProxy: boolean | string[]; corsOrigins: string[] };
   bullBoard: { username: string; password?: string };
+  /** The bearer token /metrics asks for (unset: open outside production, off in it). */
+  metrics: { token?: string };
   log: { level: string; file?: string };
   /** Names of the variables that were filled with generated development values. */
   generatedDevSecrets: string[];

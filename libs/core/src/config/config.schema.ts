@@ -129,6 +129,8 @@ export const configSchema = z
     CORS_ORIGINS: origins.default([]),
     BULL_BOARD_USERNAME: z.string().min(1).default('admin'),
     BULL_BOARD_PASSWORD: z.string().min(1).optional(),
+    /** Bearer token Prometheus sends to /metrics; without it /metrics is off in production (docs/operations.md). */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
   })

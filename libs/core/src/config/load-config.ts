@@ -79,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     http: { trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
+    metrics: { token: e.METRICS_TOKEN },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },
     generatedDevSecrets,
   };
