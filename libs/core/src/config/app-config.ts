@@ -11,6 +11,8 @@ export interface AppConfig {
     role: string;
     /** Migrations run as the tables' owner; defaults to `url`. */
     migrationUrl: string;
+    /** `npm run migrate` sets it as `role`'s login password (hardened deployments). */
+    appRolePassword?: string;
   };
   redis: { url: string; queuePrefix: string };
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };

@@ -82,6 +82,8 @@ export const configSchema = z
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case Postgres role name')
       .default('statusync_app'),
     MIGRATION_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    /** Set by `npm run migrate` as DATABASE_ROLE's login password, so services log in as that role (Compose, Helm). */
+    APP_DATABASE_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     QUEUE_PREFIX: z
       .string()
