@@ -9,6 +9,8 @@ import { STATUS_READ_QUEUES } from './read-status';
 
 /** Scrapes (and several Prometheus replicas) within this window share one round of Redis reads. */
 const CACHE_MS = 5_000;
+/** The series this collector exports, with their labels (dashboards and alert rules are checked against them). */
+export const QUEUE_METRICS = { statusync_queue_jobs: ['queue', 'state'], statusync_queue_oldest_waiting_seconds: ['queue'] } as const;
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
 
 interface QueueSnapshot {
@@ -34,7 +36,7 @@ export class QueueMetricsCollector implements OnModuleInit {
     );
     const read = () => this.read(queues);
     new Gauge({
-      name: 'statusync_queue_jobs',
+      name: 'statusync_queue_jobs' satisfies keyof typeof QUEUE_METRICS,
       help: 'Jobs in each queue by state (read from Redis on scrape, cached for 5 s)',
       labelNames: ['queue', 'state'] as const,
       registers: [metricsRegistry],
@@ -46,7 +48,7 @@ export class QueueMetricsCollector implements OnModuleInit {
       },
     });
     new Gauge({
-      name: 'statusync_queue_oldest_waiting_seconds',
+      name: 'statusync_queue_oldest_waiting_seconds' satisfies keyof typeof QUEUE_METRICS,
       help: 'Age of the oldest job waiting for a worker in each queue (since it was first enqueued)',
       labelNames: ['queue'] as const,
       registers: [metricsRegistry],
