@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
-const APP_SECRETS = ['JWT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'BULL_BOARD_PASSWORD', 'POSTGRES_PASSWORD'];
+const APP_SECRETS = ['JWT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'BULL_BOARD_PASSWORD', 'POSTGRES_PASSWORD', 'APP_DATABASE_PASSWORD', 'METRICS_TOKEN'];
+const SERVICES = ['api-gateway', 'sync-worker', 'scheduler', 'calendar-poller'];
+
+interface ComposeService {
+  environment?: Record<string, string>;
+}
+
+const userOf = (url: string) => decodeURIComponent(new URL(url).username);
 
 /**
  * docker-compose.yml is validated without a Docker daemon: `docker-compose config` (Debian's docker-compose
@@ -38,4 +46,23 @@ describe('docker-compose.yml', () => {
     expect(config.stdout).toContain(`JWT_SECRET: ${'s'.repeat(40)}`);
     expect(config.stdout).toContain('NODE_ENV: production');
   });
+
+  it('runs migrations as the owner and the four services as statusync_app (hardened roles, docs/security.md)', async () => {
+    const config = await composeConfig({ POSTGRES_PASSWORD: 'owner-secret', APP_DATABASE_PASSWORD: 'app-secret-123', METRICS_TOKEN: 'm'.repeat(24) });
+    expect(config.ok).toBe(true);
+    const services = parse(config.stdout).services as Record<string, ComposeService>;
+    for (const name of SERVICES) {
+      const env = services[name].environment ?? {};
+      expect({ name, user: userOf(env.DATABASE_URL), role: env.DATABASE_ROLE }).toEqual({ name, user: 'statusync_app', role: 'statusync_app' });
+      expect(new URL(env.DATABASE_URL).password).toBe('app-secret-123');
+      // Never the owner's credentials: a compromised service cannot alter tables or turn RLS off.
+      expect(JSON.stringify(env)).not.toContain('owner-secret');
+      expect(env.METRICS_TOKEN).toBe('m'.repeat(24));
+    }
+    const migrate = services.migrate.environment ?? {};
+    expect(userOf(migrate.MIGRATION_DATABASE_URL)).toBe('statusync');
+    expect(new URL(migrate.MIGRATION_DATABASE_URL).password).toBe('owner-secret');
+    expect(migrate.APP_DATABASE_PASSWORD).toBe('app-secret-123');
+    expect(userOf(migrate.DATABASE_URL)).toBe('statusync_app');
+  }, 30_000);
 });

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ConfigModule, HealthModule, LoggingModule } from '@statusync/core';
 import { DbModule } from '@statusync/db';
-import { QueueModule } from '@statusync/queue';
+import { QueueMetricsCollector, QueueModule } from '@statusync/queue';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
@@ -39,6 +39,8 @@ import { LiveModule } from './live/live.module';
   providers: [
     JwtStrategy,
     HttpDrain,
+    // Queue depth and age for /metrics: exported by the gateway only, so each queue's series exist once.
+    QueueMetricsCollector,
     // Global guards run in the order listed: authentication first, so the rate limit knows whose budget to use.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -3,6 +3,8 @@ import { APP_CONFIG, AppConfig, createHttpApp, listen, runMain } from '@statusyn
 import { StatusSyncProducer } from '@statusync/queue';
 import { Logger } from 'nestjs-pino';
 import { ApiGatewayModule } from './api-gateway.module';
+import { JwtStrategy } from './auth/jwt.strategy';
+import { verifyBearer } from './auth/verify-bearer';
 import { BULL_BOARD_PATH, mountBullBoard } from './http/bull-board';
 import { enableStrictCors } from './http/cors';
 import { isDocsUrl, mountOpenApi } from './http/openapi';
@@ -27,7 +29,8 @@ runMain('api-gateway', async () => {
   });
   app.useGlobalPipes(strictValidationPipe());
   mountOpenApi(app);
-  const board = await mountBullBoard(app, app.get(StatusSyncProducer).allQueues(), config);
+  const strategy = app.get(JwtStrategy);
+  const board = await mountBullBoard(app, app.get(StatusSyncProducer).allQueues(), config, (request) => verifyBearer(strategy, request));
   logger.log(`Bull Board ${board}`, 'api-gateway');
   await listen(app, 'api-gateway', ({ ports }) => ports.apiGateway);
 });

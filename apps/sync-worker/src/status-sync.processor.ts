@@ -20,6 +20,7 @@ import { EntityManager } from 'typeorm';
 import { isTokenExpired, PlatformTokens, TokenUndecryptableError } from './platform-tokens';
 import { parseSyncStatusJob } from './sync-status-job';
 import { deliveryEvent } from './delivery-event';
+import { countSyncCrash, countSyncResult } from './sync-metrics';
 
 /** What one attempt decided; the job's fate (done, retry, give up) follows from it after the commit. */
 export type AttemptResult =
@@ -53,10 +54,18 @@ export class StatusSyncProcessor {
     const payload = parseSyncStatusJob(job.data);
     const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // The job names its user: row-level security then keeps everything below to that user's rows.
-    const result = await this.scope.run(payload.userId, async (db) => {
-      const update = await this.updates.findById(db, payload.updateId);
-      return update ? this.attempt(db, payload, update, isLastAttempt) : ({ kind: 'done', outcome: 'skipped' } as const);
-    });
+    let requestedAt: Date | undefined;
+    const result = await this.scope
+      .run(payload.userId, async (db) => {
+        const update = await this.updates.findById(db, payload.updateId);
+        requestedAt = update?.createdAt;
+        return update ? this.attempt(db, payload, update, isLastAttempt) : ({ kind: 'done', outcome: 'skipped' } as const);
+      })
+      .catch((error: unknown) => {
+        countSyncCrash(payload.platform);
+        throw error;
+      });
+    countSyncResult(payload.platform, result, requestedAt);
     const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt: job.attemptsMade + 1 };
     const event = deliveryEvent(payload, result);
     if (event) await this.live.notify(payload.userId, event);

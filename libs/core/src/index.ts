@@ -16,3 +16,5 @@ export * from './http/public.decorator';
 export * from './http/rate-limit-exempt.decorator';
 export * from './http/dependency-down';
 export * from './crypto/secret-context';
+export * from './metrics/metrics';
+export * from './metrics/metrics-endpoint';

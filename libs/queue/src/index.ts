@@ -10,3 +10,4 @@ export * from './live/live-streams';
 export * from './live/live-publisher';
 export * from './live/live-notifier';
 export * from './maintenance-queue';
+export * from './queue-metrics';

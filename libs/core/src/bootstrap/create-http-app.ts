@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,6 +8,8 @@ import { loadConfig } from '../config/load-config';
 import { useDepthLimitedJsonParser } from '../http/json-body-parser';
 import { answerClientError, ProblemDetailsFilter } from '../http/problem-details.filter';
 import { requestIdFor } from '../logging/logging.module';
+import { mountMetricsEndpoint, timeHttpRequests } from '../metrics/metrics-endpoint';
+import { startProcessMetrics } from '../metrics/metrics';
 
 /**
  * Every service is a Fastify Nest app: the gateway serves the API, the others serve only their health routes.
@@ -28,6 +30,7 @@ export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 *
     // And those Node's HTTP parser refuses before there is a request at all (headers over 16 KB: 431).
     clientErrorHandler: answerClientError,
   });
+  timeHttpRequests(adapter.getInstance());
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -49,10 +52,13 @@ export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 *
   return app;
 }
 
-/** Listens on the service's port and logs where, plus any generated development secret. */
-export async function listen(app: INestApplication, name: string, port: (config: AppConfig) => number): Promise<void> {
+/** Listens on the service's port (which also serves /metrics) and logs where, plus any generated development secret. */
+export async function listen(app: NestFastifyApplication, name: string, port: (config: AppConfig) => number): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
   const logger = app.get(Logger);
+  startProcessMetrics(name);
+  const metrics = mountMetricsEndpoint(app.getHttpAdapter().getInstance(), { token: config.metrics.token, production: config.env === 'production' });
+  logger.log(`Metrics ${metrics}`, name);
   for (const variable of config.generatedDevSecrets) {
     logger.warn(`${variable} is not set: using a generated development value from .statusync/dev-secrets.json (never do this in production)`, name);
   }

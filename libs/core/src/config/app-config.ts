@@ -11,6 +11,8 @@ export interface AppConfig {
     role: string;
     /** Migrations run as the tables' owner; defaults to `url`. */
     migrationUrl: string;
+    /** `npm run migrate` sets it as `role`'s login password (hardened deployments). */
+    appRolePassword?: string;
   };
   redis: { url: string; queuePrefix: string };
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
@@ -39,6 +41,8 @@ export interface AppConfig {
   /** `trustProxy` for Fastify (which address is the client's), and the browser origins CORS allows. */
   http: { trustProxy: boolean | string[]; corsOrigins: string[] };
   bullBoard: { username: string; password?: string };
+  /** The bearer token /metrics asks for (unset: open outside production, off in it). */
+  metrics: { token?: string };
   log: { level: string; file?: string };
   /** Names of the variables that were filled with generated development values. */
   generatedDevSecrets: string[];

@@ -82,6 +82,8 @@ export const configSchema = z
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case Postgres role name')
       .default('statusync_app'),
     MIGRATION_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    /** Set by `npm run migrate` as DATABASE_ROLE's login password, so services log in as that role (Compose, Helm). */
+    APP_DATABASE_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     QUEUE_PREFIX: z
       .string()
@@ -129,6 +131,8 @@ export const configSchema = z
     CORS_ORIGINS: origins.default([]),
     BULL_BOARD_USERNAME: z.string().min(1).default('admin'),
     BULL_BOARD_PASSWORD: z.string().min(1).optional(),
+    /** Bearer token Prometheus sends to /metrics; without it /metrics is off in production (docs/operations.md). */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
   })

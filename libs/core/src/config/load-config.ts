@@ -49,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       poolSize: e.DATABASE_POOL_SIZE,
       role: e.DATABASE_ROLE,
       migrationUrl: e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL,
+      appRolePassword: e.APP_DATABASE_PASSWORD,
     },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
@@ -79,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     http: { trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
+    metrics: { token: e.METRICS_TOKEN },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },
     generatedDevSecrets,
   };
