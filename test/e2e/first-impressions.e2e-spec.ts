@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { syncJobId } from '@statusync/queue';
+import { newOrgUser } from '../support/org-users';
 import { newUser, startStack, TestStack } from '../support/stack';
 
 /**
@@ -55,7 +56,8 @@ describe('first impressions', () => {
     });
 
     it('answers each with success, never a validation error', async () => {
-      const user = await newUser(stack);
+      // An org admin: some examples create org-wide things (an org template, a team).
+      const user = await newOrgUser(stack, `org-${randomBytes(3).toString('hex')}`, 'admin');
       // The documented token is an example of the format; make the fake know it, for this user.
       stack.github.addToken('ghp_exampleexampleexampleexample', { login: `octo-example-${randomBytes(3).toString('hex')}` });
       const outcomes: string[] = [];
