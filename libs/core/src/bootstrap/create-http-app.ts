@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -13,7 +13,7 @@ import { requestIdFor } from '../logging/logging.module';
  * Every service is a Fastify Nest app: the gateway serves the API, the others serve only their health routes.
  * Shutdown hooks let SIGTERM close queues, workers and connections cleanly.
  */
-export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 * 1024): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, bodyLimitBytes = 64 * 1024): Promise<NestFastifyApplication> {
   // The adapter exists before Nest's ConfigModule does, so it reads the (same, validated) configuration itself:
   // which address is the client's decides per-address rate limits.
   const { trustProxy } = loadConfig().http;
