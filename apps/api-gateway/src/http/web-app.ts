@@ -33,5 +33,7 @@ export async function mountWebApp(app: NestFastifyApplication, root = WEB_ROOT):
     cacheControl: true,
     maxAge: 0,
   });
+  // The page's own address, without the slash: to the directory, so the browser's URL names it.
+  app.getHttpAdapter().getInstance().get(APP_PATH, (_request, reply) => reply.redirect(`${APP_PATH}/`, 302));
   return `at ${APP_PATH}`;
 }
