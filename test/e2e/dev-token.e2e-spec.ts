@@ -40,7 +40,7 @@ describe('development tokens for the web page (POST /api/v1/dev/token)', () => {
   });
 
   it('refuses a request relayed by a proxy: only a browser on the gateway machine may mint', async () => {
-    for (const headers of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }]) {
+    for (const headers of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }] as Record<string, string>[]) {
       const answer = await stack.api.request('POST', ROUTE, { body: { subject: 'dev-frank' }, headers });
       expect(answer.status).toBe(403);
       expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'request' })]);

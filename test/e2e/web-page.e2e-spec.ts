@@ -56,7 +56,7 @@ describe('web page /app in a real browser', () => {
       await page.getByRole('button', { name: 'Sign in as this user' }).click();
       await page.getByText(`Signed in as ${alice.subject} of ${org}.`).waitFor();
       // Marks this document: a reload would lose it.
-      await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+      await page.evaluate('window.noReload = true');
 
       await page.locator('#own-stream-state[data-stream-state="open"]').waitFor();
       await page.getByRole('button', { name: 'busy', exact: true }).click();
@@ -76,8 +76,18 @@ describe('web page /app in a real browser', () => {
       await bobRow.getByText('Out for lunch', { exact: false }).first().waitFor();
       await bobRow.locator('td.agree-yes').waitFor();
       expect(await bobRow.locator('td.availability').textContent()).toBe('available');
-      expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+      expect(await page.evaluate('window.noReload')).toBe(true);
     });
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('enforces its policy in the browser, and the test would see a violation (the check above is not blind)', async () => {
+    const { page, problems } = browser;
+    const before = problems.length;
+    // An inline script and a foreign image: both refused by the policy, each reported.
+    await page.evaluate(`document.body.append(Object.assign(document.createElement('script'), { textContent: 'window.inlineRan = true' }))`);
+    await page.evaluate(`document.body.append(Object.assign(document.createElement('img'), { src: 'https://example.invalid/x.png' }))`);
+    await waitFor(() => problems.slice(before).filter((problem) => problem.includes('CSP violation')).length >= 2, 'both violations to be reported', 10_000);
+    expect(await page.evaluate('window.inlineRan')).toBeUndefined();
+  }, 30_000);
 });
