@@ -20,7 +20,8 @@ runMain('api-gateway', async () => {
   // Before any route is added: the docs, Bull Board and web page routes get their page policies as they are registered.
   await registerSecurityHeaders(app, { isUiRoute: (url) => isDocsUrl(url) || url.startsWith(BULL_BOARD_PATH), isAppRoute: isAppUrl });
   logger.log(`CORS ${enableStrictCors(app, config.http.corsOrigins)}`, 'api-gateway');
-  limitPublicPaths(app, app.get(RateLimits), (url) => isDocsUrl(url) || isAppUrl(url));
+  // Not the web page's files: static and cheap, and a 429 on one of its modules would break the page.
+  limitPublicPaths(app, app.get(RateLimits), isDocsUrl);
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

@@ -25,6 +25,11 @@ export interface MemberAvailability {
 
 const PAGE = 200;
 const MAX_PAGES = 10;
+/**
+ * Over plain HTTP/1.1 a browser keeps at most six connections to one server, and each stream holds one:
+ * my own stream plus this many teams leaves one for ordinary requests. Further teams are shown, not followed.
+ */
+export const MAX_LIVE_TEAMS = 4;
 
 /** One member as a table row; the row is replaced whole when the member changes. */
 function memberRow(member: MemberAvailability): HTMLTableRowElement {
@@ -75,11 +80,18 @@ export async function renderTeams(token: string): Promise<() => void> {
   const container = byId('teams');
   const streams: { close(): void }[] = [];
   const sections = await Promise.all(
-    teams.map(async (team) => {
+    teams.map(async (team, index) => {
       const body = el('tbody');
       for (const member of await membersOf(team.id)) body.append(memberRow(member));
       const state = el('p', { class: 'hint', 'data-stream-state': 'connecting' }, 'Connecting…');
       const head = el('thead', {}, el('tr', {}, ...['Member', 'Availability', 'Status', 'Per platform', 'Platforms agree', 'Local time'].map((title) => el('th', { scope: 'col' }, title))));
+      const titleId = `team-${team.id}`;
+      const section = el('section', { 'aria-labelledby': titleId, 'data-team': team.id }, el('h3', { id: titleId }, team.name), state, el('table', {}, el('caption', {}, `${team.name}: availability`), head, body));
+      if (index >= MAX_LIVE_TEAMS) {
+        state.dataset.streamState = 'stopped';
+        state.textContent = `Not live (only the first ${MAX_LIVE_TEAMS} teams are followed); reload the page to refresh.`;
+        return section;
+      }
       streams.push(
         followStream({
           url: `/api/v1/teams/${team.id}/stream`,
@@ -95,8 +107,7 @@ export async function renderTeams(token: string): Promise<() => void> {
           },
         }),
       );
-      const titleId = `team-${team.id}`;
-      return el('section', { 'aria-labelledby': titleId, 'data-team': team.id }, el('h3', { id: titleId }, team.name), state, el('table', {}, el('caption', {}, `${team.name}: availability`), head, body));
+      return section;
     }),
   );
   container.replaceChildren(...sections);
