@@ -3,11 +3,9 @@
  * the URL would leave it in logs and history; fetch sends the header, and this reads the stream itself:
  * events, `retry`, and Last-Event-ID on reconnect (the gateway replays what was missed).
  */
-export interface SseEvent {
-  id: string | null;
-  event: string;
-  data: string;
-}
+import { SseEvent, SseParser } from './sse-parser.js';
+
+export type { SseEvent };
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'stopped';
 
@@ -16,44 +14,6 @@ export interface StreamOptions {
   token: string;
   onEvent: (event: SseEvent) => void;
   onState?: (state: StreamState, detail?: string) => void;
-}
-
-/** Splits a text/event-stream into events; feed it chunks, it keeps the unfinished tail. */
-export class SseParser {
-  private buffer = '';
-  private data: string[] = [];
-  private event = '';
-  private id: string | null = null;
-  lastEventId: string | null = null;
-  retryMs: number | null = null;
-
-  push(chunk: string, emit: (event: SseEvent) => void): void {
-    this.buffer += chunk;
-    const lines = this.buffer.split(/\r\n|\r|\n/);
-    this.buffer = lines.pop() ?? '';
-    for (const line of lines) this.line(line, emit);
-  }
-
-  private line(line: string, emit: (event: SseEvent) => void): void {
-    if (line === '') {
-      if (this.data.length > 0) {
-        if (this.id !== null) this.lastEventId = this.id;
-        emit({ id: this.id, event: this.event || 'message', data: this.data.join('\n') });
-      }
-      this.data = [];
-      this.event = '';
-      this.id = null;
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    else if (field === 'id') this.id = value;
-    else if (field === 'retry' && /^\d+$/.test(value)) this.retryMs = Number(value);
-  }
 }
 
 /** A refusal (bad token, no access) will not change by retrying: stop instead. */
