@@ -97,7 +97,7 @@ describe('HTTP hardening: security headers, CORS, API docs', () => {
       expect(answer.status).toBe(204);
       expect(Object.fromEntries([...answer.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual({
         'access-control-allow-origin': origin,
-        'access-control-allow-methods': 'GET, POST, DELETE',
+        'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
         'access-control-allow-headers': 'Authorization, Content-Type, Idempotency-Key, X-Request-Id',
         'access-control-expose-headers': EXPOSED,
         'access-control-max-age': '600',

@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { ConfigModule, HealthModule, LoggingModule } from '@statusync/core';
+import { AppConfig, ConfigModule, HealthModule, LoggingModule } from '@statusync/core';
 import { DbModule } from '@statusync/db';
 import { QueueMetricsCollector, QueueModule } from '@statusync/queue';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { DevTokenModule } from './dev-token/dev-token.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { HttpDrain } from './http/http-drain';
@@ -46,4 +47,9 @@ import { LiveModule } from './live/live.module';
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
 })
-export class ApiGatewayModule {}
+export class ApiGatewayModule {
+  /** The gateway for `env`: outside production it also mints development tokens (for the web page). */
+  static forEnvironment(env: AppConfig['env']): DynamicModule {
+    return { module: ApiGatewayModule, imports: [DevTokenModule.forEnvironment(env)] };
+  }
+}

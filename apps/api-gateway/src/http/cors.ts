@@ -17,7 +17,7 @@ export function enableStrictCors(app: NestFastifyApplication, origins: string[])
     origin: (origin: string | undefined, callback: (error: Error | null, allow: string | false) => void) =>
       callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
     credentials: false,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,

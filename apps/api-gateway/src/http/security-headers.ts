@@ -21,14 +21,44 @@ const UI_POLICY: FastifyHelmetOptions = {
 };
 
 /**
+ * The web page at /app is ours: every script, style and request comes from this origin, nothing inline (the
+ * page builds its DOM with textContent), nothing frames it. A token pasted into it is only as safe as this.
+ */
+const APP_POLICY: FastifyHelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  xFrameOptions: { action: 'deny' },
+};
+
+/** Which policy a page route gets; every other route gets the strict API policy. */
+export interface PageRoutes {
+  /** Swagger UI and Bull Board: third-party pages with inline styles. */
+  isUiRoute: (url: string) => boolean;
+  /** Our own web page and its assets. */
+  isAppRoute: (url: string) => boolean;
+}
+
+/**
  * Security headers (helmet) on every answer: HSTS, nosniff, frame and referrer policies, and the strict API
- * policy except on the UI routes `isUiRoute` names. Call before any route is added (the UI routes are
+ * policy except on the page routes `routes` names. Call before any route is added (the page routes are
  * recognised as they are registered).
  */
-export async function registerSecurityHeaders(app: NestFastifyApplication, isUiRoute: (url: string) => boolean): Promise<void> {
+export async function registerSecurityHeaders(app: NestFastifyApplication, routes: PageRoutes): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    if (isUiRoute(route.url)) route.config = { ...route.config, helmet: UI_POLICY };
+    if (routes.isAppRoute(route.url)) route.config = { ...route.config, helmet: APP_POLICY };
+    else if (routes.isUiRoute(route.url)) route.config = { ...route.config, helmet: UI_POLICY };
   });
   await app.register(helmet, API_POLICY);
 }

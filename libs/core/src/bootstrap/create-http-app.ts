@@ -1,4 +1,4 @@
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,7 +15,7 @@ import { startProcessMetrics } from '../metrics/metrics';
  * Every service is a Fastify Nest app: the gateway serves the API, the others serve only their health routes.
  * Shutdown hooks let SIGTERM close queues, workers and connections cleanly.
  */
-export async function createHttpApp(module: Type<unknown>, bodyLimitBytes = 64 * 1024): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, bodyLimitBytes = 64 * 1024): Promise<NestFastifyApplication> {
   // The adapter exists before Nest's ConfigModule does, so it reads the (same, validated) configuration itself:
   // which address is the client's decides per-address rate limits.
   const { trustProxy } = loadConfig().http;

@@ -1,0 +1,115 @@
+import { api } from './api.js';
+import { byId, el, formatTime, statusText } from './dom.js';
+import { followStream } from './sse.js';
+
+interface Team {
+  id: string;
+  name: string;
+  memberCount: number;
+}
+interface PlatformAvailability {
+  state: string;
+  emoji: string | null;
+  message: string | null;
+}
+export interface MemberAvailability {
+  subject: string;
+  availability: string;
+  emoji: string | null;
+  message: string | null;
+  until: string | null;
+  platforms: Record<string, PlatformAvailability>;
+  agree: boolean;
+  localTime: string;
+}
+
+const PAGE = 200;
+const MAX_PAGES = 10;
+/**
+ * Over plain HTTP/1.1 a browser keeps at most six connections to one server, and each stream holds one:
+ * my own stream plus this many teams leaves one for ordinary requests. Further teams are shown, not followed.
+ */
+export const MAX_LIVE_TEAMS = 4;
+
+/** One member as a table row; the row is replaced whole when the member changes. */
+function memberRow(member: MemberAvailability): HTMLTableRowElement {
+  const platforms = Object.entries(member.platforms).map(([platform, view]) =>
+    el('li', { class: `state-${view.state}` }, `${platform}: ${view.state === 'none' ? 'nothing yet' : `${statusText(view.emoji, view.message)} (${view.state})`}`),
+  );
+  return el(
+    'tr',
+    { 'data-subject': member.subject },
+    el('th', { scope: 'row' }, member.subject),
+    el('td', { class: 'availability' }, member.availability),
+    el('td', {}, statusText(member.emoji, member.message), member.until ? ` until ${formatTime(member.until)}` : ''),
+    el('td', {}, el('ul', {}, ...platforms)),
+    el('td', { class: member.agree ? 'agree-yes' : 'agree-no' }, member.agree ? 'yes' : 'no'),
+    el('td', {}, member.localTime.slice(11, 16)),
+  );
+}
+
+async function membersOf(teamId: string): Promise<MemberAvailability[]> {
+  const members: MemberAvailability[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query: string = cursor ? `?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}` : `?limit=${PAGE}`;
+    const answer: { items: MemberAvailability[]; nextCursor: string | null } = await api(`/teams/${teamId}/availability${query}`);
+    members.push(...answer.items);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  return members;
+}
+
+/** Places `row` in subject order, replacing the member's previous row. */
+function upsert(body: HTMLTableSectionElement, row: HTMLTableRowElement, subject: string): void {
+  const rows = [...body.querySelectorAll<HTMLTableRowElement>('tr[data-subject]')];
+  const existing = rows.find((candidate) => candidate.dataset.subject === subject);
+  if (existing) return existing.replaceWith(row);
+  const after = rows.find((candidate) => (candidate.dataset.subject ?? '') > subject);
+  body.insertBefore(row, after ?? null);
+}
+
+/**
+ * My teams, each a table of its members, then kept current from the team's stream: a teammate's change
+ * replaces their row, without reloading anything else. Returns a function that stops the streams.
+ */
+export async function renderTeams(token: string): Promise<() => void> {
+  const { items: teams } = await api<{ items: Team[] }>('/teams');
+  byId('teams-empty').hidden = teams.length > 0;
+  const container = byId('teams');
+  const streams: { close(): void }[] = [];
+  const sections = await Promise.all(
+    teams.map(async (team, index) => {
+      const body = el('tbody');
+      for (const member of await membersOf(team.id)) body.append(memberRow(member));
+      const state = el('p', { class: 'hint', 'data-stream-state': 'connecting' }, 'Connecting…');
+      const head = el('thead', {}, el('tr', {}, ...['Member', 'Availability', 'Status', 'Per platform', 'Platforms agree', 'Local time'].map((title) => el('th', { scope: 'col' }, title))));
+      const titleId = `team-${team.id}`;
+      const section = el('section', { 'aria-labelledby': titleId, 'data-team': team.id }, el('h3', { id: titleId }, team.name), state, el('table', {}, el('caption', {}, `${team.name}: availability`), head, body));
+      if (index >= MAX_LIVE_TEAMS) {
+        state.dataset.streamState = 'stopped';
+        state.textContent = `Not live (only the first ${MAX_LIVE_TEAMS} teams are followed); reload the page to refresh.`;
+        return section;
+      }
+      streams.push(
+        followStream({
+          url: `/api/v1/teams/${team.id}/stream`,
+          token,
+          onEvent: (event) => {
+            if (event.event !== 'availability') return;
+            const member = JSON.parse(event.data) as MemberAvailability;
+            upsert(body, memberRow(member), member.subject);
+          },
+          onState: (value, detail) => {
+            state.dataset.streamState = value;
+            state.textContent = value === 'open' ? 'Live.' : `${value}${detail ? ` (${detail})` : ''}…`;
+          },
+        }),
+      );
+      return section;
+    }),
+  );
+  container.replaceChildren(...sections);
+  return () => streams.forEach((stream) => stream.close());
+}
