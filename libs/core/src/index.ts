@@ -16,3 +16,5 @@ export * from './http/public.decorator';
 export * from './http/rate-limit-exempt.decorator';
 export * from './http/dependency-down';
 export * from './crypto/secret-context';
+export * from './net/ssrf-guard';
+export * from './net/safe-fetch';
