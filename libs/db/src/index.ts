@@ -15,3 +15,4 @@ export * from './repositories/teams.repository';
 export * from './repositories/availability.repository';
 export * from './repositories/analytics.repository';
 export * from './repositories/history-retention.repository';
+export * from './repositories/calendars.repository';
