@@ -1,0 +1,3 @@
+export * from './feed-problem';
+export * from './ics-feed';
+export * from './read-calendar';
