@@ -5,6 +5,7 @@ import { ConfigModule, HealthModule, LoggingModule } from '@statusync/core';
 import { DbModule } from '@statusync/db';
 import { QueueModule } from '@statusync/queue';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { CalendarsModule } from './calendars/calendars.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { HttpDrain } from './http/http-drain';
@@ -35,6 +36,7 @@ import { LiveModule } from './live/live.module';
     TeamsModule,
     LiveModule,
     AnalyticsModule,
+    CalendarsModule,
   ],
   providers: [
     JwtStrategy,

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
 /**
@@ -70,5 +71,23 @@ export function parseFetchableUrl(value: string, allowPrivate: boolean): URL {
   if (!allowPrivate && isIP(host) !== 0 && isBlockedAddress(host)) {
     throw new UnsafeUrlError('points at a private, loopback or link-local address');
   }
+  return url;
+}
+
+/**
+ * Checks a URL before we store it: scheme, literal address, and every address its name resolves to now. The
+ * fetch checks the connected address again (names can change), so this is for a clear 400 at the door.
+ */
+export async function checkFetchableUrl(value: string, allowPrivate: boolean): Promise<URL> {
+  const url = parseFetchableUrl(value, allowPrivate);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (allowPrivate || isIP(host) !== 0) return url;
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch {
+    throw new UnsafeUrlError('has a host name that does not resolve');
+  }
+  if (addresses.some((entry) => isBlockedAddress(entry.address))) throw new UnsafeUrlError('resolves to a private, loopback or link-local address');
   return url;
 }
