@@ -13,7 +13,7 @@ export class CalendarPollProducer {
   /** Best effort: `next_fetch_at` is already due in Postgres, so the poller's reconcile finds a read that was not enqueued. */
   async readNow(job: ReadCalendarJob): Promise<void> {
     try {
-      await this.queue.add(READ_CALENDAR_JOB, job, { ...CALENDAR_JOB_OPTIONS, jobId: calendarJobId(job.calendarId, Date.now()) });
+      await this.queue.add(READ_CALENDAR_JOB, { ...job, force: true }, { ...CALENDAR_JOB_OPTIONS, jobId: calendarJobId(job.calendarId, Date.now()) });
     } catch (error) {
       this.logger.warn({ err: error, calendarId: job.calendarId }, 'calendar read not enqueued');
     }

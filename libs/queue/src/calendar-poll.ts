@@ -11,6 +11,8 @@ export const READ_CALENDAR_JOB = 'read-calendar';
 export interface ReadCalendarJob {
   calendarId: string;
   userId: string;
+  /** Read the whole feed (no ETag): just connected, or the rules changed. */
+  force?: boolean;
 }
 
 export const calendarJobId = (calendarId: string, dueAtMs: number) => `${calendarId}.${dueAtMs}`;

@@ -29,6 +29,7 @@ export class Calendars1764000008000 implements MigrationInterface {
         last_modified text,
         failures integer NOT NULL DEFAULT 0,
         last_fetched_at timestamptz,
+        spans_computed_at timestamptz,
         next_fetch_at timestamptz,
         last_error text,
         created_at timestamptz NOT NULL DEFAULT now(),

@@ -25,6 +25,7 @@ export interface CalendarRow {
   lastModified: string | null;
   failures: number;
   lastFetchedAt: Date | null;
+  spansComputedAt: Date | null;
   nextFetchAt: Date | null;
   lastError: string | null;
   createdAt: Date;
@@ -56,6 +57,8 @@ export interface FetchOutcome {
   failures: number;
   lastError: string | null;
   lastFetchedAt: Date | null;
+  /** Set when the spans were recomputed from a full body (not on a 304). */
+  spansComputedAt: Date | null;
   nextFetchAt: Date;
 }
 
@@ -67,7 +70,7 @@ export interface StoredSpan {
 }
 
 const COLUMNS = `c.id, c.user_id AS "userId", c.type, c.state, c.owner_email AS "ownerEmail", c.url_hint AS "urlHint", c.rules, c.etag,
-  c.last_modified AS "lastModified", c.failures, c.last_fetched_at AS "lastFetchedAt", c.next_fetch_at AS "nextFetchAt",
+  c.last_modified AS "lastModified", c.failures, c.last_fetched_at AS "lastFetchedAt", c.spans_computed_at AS "spansComputedAt", c.next_fetch_at AS "nextFetchAt",
   c.last_error AS "lastError", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
 /** Every method but `pollTargets` takes the user-scoped transaction (UserScope) it runs in; RLS keeps it to that user. */
@@ -119,8 +122,9 @@ export class CalendarsRepository {
   async recordFetch(db: EntityManager, id: string, outcome: FetchOutcome): Promise<void> {
     await db.query(
       `UPDATE calendar_connections SET state = $2, etag = $3, last_modified = $4, failures = $5, last_error = $6,
-         last_fetched_at = COALESCE($7, last_fetched_at), next_fetch_at = $8, updated_at = now() WHERE id = $1`,
-      [id, outcome.state, outcome.etag, outcome.lastModified, outcome.failures, outcome.lastError, outcome.lastFetchedAt, outcome.nextFetchAt],
+         last_fetched_at = COALESCE($7, last_fetched_at), spans_computed_at = COALESCE($8, spans_computed_at), next_fetch_at = $9,
+         updated_at = now() WHERE id = $1`,
+      [id, outcome.state, outcome.etag, outcome.lastModified, outcome.failures, outcome.lastError, outcome.lastFetchedAt, outcome.spansComputedAt, outcome.nextFetchAt],
     );
   }
 
