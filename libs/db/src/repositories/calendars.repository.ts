@@ -73,6 +73,9 @@ const COLUMNS = `c.id, c.user_id AS "userId", c.type, c.state, c.owner_email AS 
   c.last_modified AS "lastModified", c.failures, c.last_fetched_at AS "lastFetchedAt", c.spans_computed_at AS "spansComputedAt", c.next_fetch_at AS "nextFetchAt",
   c.last_error AS "lastError", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
+/** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count], INSERT/SELECT with rows. */
+const returned = (result: unknown): unknown[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as unknown[]));
+
 /** Every method but `pollTargets` takes the user-scoped transaction (UserScope) it runs in; RLS keeps it to that user. */
 @Injectable()
 export class CalendarsRepository {
@@ -107,16 +110,18 @@ export class CalendarsRepository {
   }
 
   async updateRules(db: EntityManager, id: string, rules: StoredCalendarRules, ownerEmail: string | null): Promise<CalendarRow | null> {
-    const [row] = await db.query(
-      `UPDATE calendar_connections c SET rules = $2, owner_email = $3, updated_at = now() WHERE c.id = $1 RETURNING ${COLUMNS}`,
-      [id, JSON.stringify(rules), ownerEmail],
+    const [row] = returned(
+      await db.query(`UPDATE calendar_connections c SET rules = $2, owner_email = $3, updated_at = now() WHERE c.id = $1 RETURNING ${COLUMNS}`, [
+        id,
+        JSON.stringify(rules),
+        ownerEmail,
+      ]),
     );
     return (row as CalendarRow | undefined) ?? null;
   }
 
   async remove(db: EntityManager, id: string): Promise<boolean> {
-    const rows = (await db.query(`DELETE FROM calendar_connections WHERE id = $1 RETURNING id`, [id])) as unknown[];
-    return rows.length > 0;
+    return returned(await db.query(`DELETE FROM calendar_connections WHERE id = $1 RETURNING id`, [id])).length > 0;
   }
 
   async recordFetch(db: EntityManager, id: string, outcome: FetchOutcome): Promise<void> {
