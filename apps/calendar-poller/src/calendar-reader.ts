@@ -49,7 +49,7 @@ export class CalendarReader {
     try {
       const url = calendar.urlCiphertext ? openFeedUrl(this.cipher, calendar.userId, calendar.id, { ciphertext: calendar.urlCiphertext, keyId: calendar.urlKeyId! }) : null;
       const read = await readCalendar(
-        { type: calendar.type, url, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules) },
+        { type: calendar.type, url, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules, calendar.orgRules) },
         { from: now, to: new Date(now.getTime() + horizonDays * DAY_MS) },
         conditional ? { etag: calendar.etag, lastModified: calendar.lastModified } : { etag: null, lastModified: null },
         { allowPrivate: this.config.allowPrivateUrls, timeoutMs: fetchTimeoutMs, maxBytes },
@@ -76,7 +76,7 @@ export class CalendarReader {
 
   /** Only the kinds the rules act on; titles only where the engine let them through. */
   private spansToStore(calendar: CalendarForRead, busy: BusySpan[]): StoredSpan[] {
-    const kinds = effectiveRules(calendar.rules).kinds;
+    const kinds = effectiveRules(calendar.rules, calendar.orgRules).kinds;
     return busy.filter((span) => kinds.includes(span.kind)).map((span) => ({ startsAt: span.start, endsAt: span.end, kind: span.kind, title: spanTitle(span) }));
   }
 }

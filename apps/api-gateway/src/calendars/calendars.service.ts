@@ -36,13 +36,18 @@ export class CalendarsService {
     return this.scope.run(user.id, work, { orgId: user.orgId, role: user.role });
   }
 
+  /** The caller's org's default rules, which every calendar's view shows merged in. */
+  private orgRules(db: EntityManager, user: AuthUser) {
+    return user.orgId ? this.calendars.orgDefaults(db, user.orgId) : Promise.resolve({});
+  }
+
   async create(user: AuthUser, dto: CreateCalendarDto): Promise<CalendarView> {
     if (dto.type !== 'ics') throw invalid('type', `${dto.type} calendars cannot be connected yet: use an ICS (iCalendar) feed address`);
     if (!dto.url) throw invalid('url', 'url is required for an ics calendar');
     const url = await this.checkUrl(dto.url);
     const id = randomUUID();
-    const row = await this.run(user, (db) =>
-      this.calendars.create(db, {
+    const [row, org] = await this.run(user, async (db) => [
+      await this.calendars.create(db, {
         id,
         userId: user.id,
         type: 'ics',
@@ -51,32 +56,34 @@ export class CalendarsService {
         urlHint: redactFeedUrl(url),
         rules: { ...dto.rules },
       }),
-    );
+      await this.orgRules(db, user),
+    ] as const);
     await this.poller.readNow({ calendarId: id, userId: user.id });
-    return calendarView(row);
+    return calendarView(row, org);
   }
 
   async list(user: AuthUser): Promise<CalendarView[]> {
-    return (await this.run(user, (db) => this.calendars.list(db))).map(calendarView);
+    const [rows, org] = await this.run(user, async (db) => [await this.calendars.list(db), await this.orgRules(db, user)] as const);
+    return rows.map((row) => calendarView(row, org));
   }
 
   async get(user: AuthUser, id: string): Promise<CalendarView> {
-    const row = await this.run(user, (db) => this.calendars.find(db, id));
+    const [row, org] = await this.run(user, async (db) => [await this.calendars.find(db, id), await this.orgRules(db, user)] as const);
     if (!row) throw notFound();
-    return calendarView(row);
+    return calendarView(row, org);
   }
 
   async update(user: AuthUser, id: string, dto: UpdateCalendarDto): Promise<CalendarView> {
-    const row = await this.run(user, async (db) => {
+    const [row, org] = await this.run(user, async (db) => {
       const current = await this.calendars.find(db, id);
       if (!current) throw notFound();
       const ownerEmail = dto.ownerEmail === undefined ? current.ownerEmail : (dto.ownerEmail ?? user.email ?? null);
-      return this.calendars.updateRules(db, id, { ...current.rules, ...dto.rules }, ownerEmail);
+      return [await this.calendars.updateRules(db, id, { ...current.rules, ...dto.rules }, ownerEmail), await this.orgRules(db, user)] as const;
     });
     if (!row) throw notFound();
     // The stored spans follow the new rules at once rather than at the next poll.
     await this.poller.readNow({ calendarId: id, userId: user.id });
-    return calendarView(row);
+    return calendarView(row, org);
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
@@ -94,7 +101,7 @@ export class CalendarsService {
     const url = calendar.urlCiphertext ? openFeedUrl(this.cipher, calendar.userId, calendar.id, { ciphertext: calendar.urlCiphertext, keyId: calendar.urlKeyId! }) : null;
     try {
       const read = await readCalendar(
-        { type: calendar.type, url, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules) },
+        { type: calendar.type, url, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules, calendar.orgRules) },
         { from, to },
         { etag: null, lastModified: null },
         { allowPrivate: this.config.allowPrivateUrls, timeoutMs: this.config.calendars.fetchTimeoutMs, maxBytes: this.config.calendars.maxBytes },

@@ -66,6 +66,27 @@ export class Calendars1764000008000 implements MigrationInterface {
       ALTER TABLE calendar_spans ADD CONSTRAINT fk_calendar_spans_owner
       FOREIGN KEY (calendar_id, user_id) REFERENCES calendar_connections (id, user_id) ON DELETE CASCADE`);
 
+    // Org defaults for calendar rules: members (and the poller, scoped to one member) read their org's; admins write.
+    await db.query(`
+      CREATE TABLE org_calendar_defaults (
+        org_id text PRIMARY KEY,
+        rules jsonb NOT NULL DEFAULT '{}'::jsonb,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON org_calendar_defaults TO statusync_app, statusync_system`);
+    await db.query(`ALTER TABLE org_calendar_defaults ENABLE ROW LEVEL SECURITY`);
+    await db.query(`ALTER TABLE org_calendar_defaults FORCE ROW LEVEL SECURITY`);
+    await db.query(`CREATE POLICY org_calendar_defaults_system ON org_calendar_defaults TO statusync_system USING (true) WITH CHECK (true)`);
+    await db.query(`
+      CREATE POLICY org_calendar_defaults_read ON org_calendar_defaults FOR SELECT TO statusync_app
+      USING (org_id = statusync_current_org_id() OR org_id = (SELECT u.org_id FROM users u WHERE u.id = statusync_current_user_id()))`);
+    for (const action of ['INSERT', 'UPDATE', 'DELETE']) {
+      const rule = `org_id = statusync_current_org_id() AND statusync_current_role() = 'admin'`;
+      const using = action === 'INSERT' ? '' : `USING (${rule})`;
+      const check = action === 'DELETE' ? '' : `WITH CHECK (${rule})`;
+      await db.query(`CREATE POLICY org_calendar_defaults_admin_${action.toLowerCase()} ON org_calendar_defaults FOR ${action} TO statusync_app ${using} ${check}`);
+    }
+
     await db.query(`
       CREATE FUNCTION statusync_calendar_poll_targets() RETURNS TABLE (id uuid, user_id uuid, next_fetch_at timestamptz)
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = "${schema}", pg_temp AS $$
@@ -78,6 +99,7 @@ export class Calendars1764000008000 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP FUNCTION IF EXISTS statusync_calendar_poll_targets()`);
+    await db.query(`DROP TABLE IF EXISTS org_calendar_defaults`);
     await db.query(`DROP TABLE IF EXISTS calendar_spans`);
     await db.query(`DROP TABLE IF EXISTS calendar_connections`);
   }

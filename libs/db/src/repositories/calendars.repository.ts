@@ -37,6 +37,8 @@ export interface CalendarForRead extends CalendarRow {
   urlCiphertext: Buffer | null;
   urlKeyId: string | null;
   timeZone: string;
+  /** The owner's org's default rules (empty without an org or defaults). */
+  orgRules: StoredCalendarRules;
 }
 
 export interface NewCalendar {
@@ -102,8 +104,10 @@ export class CalendarsRepository {
   /** The row, its sealed URL and the owner's time zone; `lock` holds the row so two readers never overlap. */
   async findForRead(db: EntityManager, id: string, lock = false): Promise<CalendarForRead | null> {
     const [row] = await db.query(
-      `SELECT ${COLUMNS}, c.url_ciphertext AS "urlCiphertext", c.url_key_id AS "urlKeyId", u.time_zone AS "timeZone"
-       FROM calendar_connections c JOIN users u ON u.id = c.user_id WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
+      `SELECT ${COLUMNS}, c.url_ciphertext AS "urlCiphertext", c.url_key_id AS "urlKeyId", u.time_zone AS "timeZone",
+         COALESCE(d.rules, '{}'::jsonb) AS "orgRules"
+       FROM calendar_connections c JOIN users u ON u.id = c.user_id LEFT JOIN org_calendar_defaults d ON d.org_id = u.org_id
+       WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
       [id],
     );
     return (row as CalendarForRead | undefined) ?? null;
@@ -154,6 +158,21 @@ export class CalendarsRepository {
        FROM calendar_spans WHERE calendar_id = $1 ORDER BY starts_at`,
       [calendarId],
     )) as StoredSpan[];
+  }
+
+  /** The caller's org's default rules (row-level security: members read, admins write). */
+  async orgDefaults(db: EntityManager, orgId: string): Promise<StoredCalendarRules> {
+    const [row] = await db.query(`SELECT rules FROM org_calendar_defaults WHERE org_id = $1`, [orgId]);
+    return (row?.rules as StoredCalendarRules | undefined) ?? {};
+  }
+
+  async setOrgDefaults(db: EntityManager, orgId: string, rules: StoredCalendarRules): Promise<StoredCalendarRules> {
+    const [row] = await db.query(
+      `INSERT INTO org_calendar_defaults (org_id, rules) VALUES ($1, $2)
+       ON CONFLICT (org_id) DO UPDATE SET rules = EXCLUDED.rules, updated_at = now() RETURNING rules`,
+      [orgId, JSON.stringify(rules)],
+    );
+    return row.rules as StoredCalendarRules;
   }
 
   /** Every calendar the poller should keep reading, across users (ids only, through a SECURITY DEFINER function). */
