@@ -48,7 +48,7 @@ describe('org calendar defaults: admins set them, members\' calendars start from
     expect((await put(stack, admin.jwt, { kinds: ['party'] })).status).toBe(400);
     expect((await put(stack, admin.jwt, { includeTitles: 'yes' })).status).toBe(400);
     expect(await stored()).toBe(before);
-  });
+  }, 60_000);
 
   it('a member\'s calendar shows and previews with the org defaults; its own rules win', async () => {
     const url = ics.serve('/member.ics', icsFeed([{ uid: 'h', start: utcAt(2, 0), end: utcAt(3, 0), summary: 'Holiday', allDay: true }]));
@@ -59,7 +59,7 @@ describe('org calendar defaults: admins set them, members\' calendars start from
     const own = await patch(stack, `${CALENDARS}/${created.body.id}`, member.jwt, { rules: { includeAllDay: false } });
     expect(own.body.rules).toMatchObject({ includeAllDay: false, kinds: ['out_of_office', 'meeting'] });
     expect((await stack.api.get(`${CALENDARS}/${created.body.id}/preview?${window}`, member.jwt)).body.busy).toHaveLength(0);
-  });
+  }, 60_000);
 
   it('row-level security: another org cannot read or change the defaults as the app role', async () => {
     const url = new URL(E2E.databaseUrl);
@@ -83,5 +83,5 @@ describe('org calendar defaults: admins set them, members\' calendars start from
       await app.query('ROLLBACK');
       await app.end();
     }
-  });
+  }, 60_000);
 });

@@ -64,7 +64,7 @@ describe('calendars: every refusal is a 4xx naming the field and changes nothing
     expect(JSON.stringify(badKinds.body.errors)).toMatch(/kinds/);
     await refused(() => patch(stack, `${CALENDARS}/${adaCalendar}`, ada.jwt, { rules: { includeTitles: 'yes' } }), 400);
     await refused(() => patch(stack, `${CALENDARS}/${adaCalendar}`, ada.jwt, { ownerEmail: 'nope' }), 400, 'ownerEmail');
-  });
+  }, 60_000);
 
   it('refuses bad preview windows with a 400 naming from or to', async () => {
     const preview = (query: string) => () => stack.api.get(`${CALENDARS}/${adaCalendar}/preview?${query}`, ada.jwt);
@@ -72,7 +72,7 @@ describe('calendars: every refusal is a 4xx naming the field and changes nothing
     await refused(preview(`from=${utcAt(1, 0).toISOString()}&to=banana`), 400, 'to');
     await refused(preview(`from=${utcAt(2, 0).toISOString()}&to=${utcAt(1, 0).toISOString()}`), 400, 'to');
     await refused(preview(`from=${utcAt(0, 0).toISOString()}&to=${utcAt(90, 0).toISOString()}`), 400, 'to');
-  });
+  }, 60_000);
 
   it('answers 404 for unknown ids and for another user\'s calendar, 400 for a malformed id', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
@@ -85,7 +85,7 @@ describe('calendars: every refusal is a 4xx naming the field and changes nothing
     expect((await stack.api.get(CALENDARS, bob.jwt)).body).toEqual([]);
     await refused(() => stack.api.get(`${CALENDARS}/not-a-uuid`, ada.jwt), 400, 'id');
     await refused(() => stack.api.get(CALENDARS), 401);
-  });
+  }, 60_000);
 
   it('refuses feed addresses on loopback, private or link-local networks unless ALLOW_PRIVATE_URLS', async () => {
     const port = new URL(ics.url).port;
@@ -93,7 +93,7 @@ describe('calendars: every refusal is a 4xx naming the field and changes nothing
       const answer = await refused(() => strict.post(CALENDARS, ada.jwt, { type: 'ics', url }), 400, 'url');
       expect(answer.body.errors[0].reason).toMatch(/private, loopback or link-local/);
     }
-  });
+  }, 60_000);
 
   it('reads every file of the public corpus without marking it broken, and previews it', async () => {
     const files = readdirSync(CORPUS).filter((name) => name.endsWith('.ics'));

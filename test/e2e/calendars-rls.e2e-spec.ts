@@ -57,7 +57,7 @@ describe('row-level security on calendar_connections and calendar_spans', () => 
       );
       expect({ table, ...rows[0] }).toEqual({ table, relrowsecurity: true, relforcerowsecurity: true });
     }
-  });
+  }, 60_000);
 
   it('sees nothing without a user, and only its own rows with one', async () => {
     for (const table of TABLES) {
@@ -66,7 +66,7 @@ describe('row-level security on calendar_connections and calendar_spans', () => 
       expect(owners.length).toBeGreaterThan(0);
       expect(owners.every((owner) => owner === ids.alice.user)).toBe(true);
     }
-  });
+  }, 60_000);
 
   it('cannot read, change or delete another user\'s calendar or spans, nor forge rows for them', async () => {
     const before = await count(`SELECT count(*) FROM calendar_spans WHERE user_id = $1`, [ids.bob.user]);
@@ -96,11 +96,11 @@ describe('row-level security on calendar_connections and calendar_spans', () => 
     await expect(asUser(ids.alice.user, () => app.query(`UPDATE calendar_spans SET user_id = $1 WHERE user_id = $2`, [ids.bob.user, ids.alice.user]))).rejects.toThrow(
       /row-level security|foreign key/,
     );
-  });
+  }, 60_000);
 
   it('the poll-targets function gives ids and due times across users, nothing secret', async () => {
     const rows = await asUser(ids.alice.user, async () => (await app.query(`SELECT * FROM statusync_calendar_poll_targets()`)).rows);
     expect(rows.map((row) => Object.keys(row).sort())).toEqual(rows.map(() => ['id', 'next_fetch_at', 'user_id']));
     expect(rows.map((row) => row.id).sort()).toEqual([ids.alice.calendar, ids.bob.calendar].sort());
-  });
+  }, 60_000);
 });

@@ -91,7 +91,7 @@ describe('calendars: connect an ICS feed, first read, preview, polling with ETag
       const { rows } = await stack.db.query(`SELECT title FROM calendar_spans WHERE calendar_id = $1 AND title IS NOT NULL`, [created.body.id]);
       return rows.some((row) => row.title.includes('Standup')) && rows.every((row) => !row.title.includes('Doctor'));
     }, 'stored spans to follow the new rules');
-  });
+  }, 60_000);
 
   it('polls again with If-None-Match and keeps the spans on a 304', async () => {
     const path = '/ical/etag/basic.ics';
@@ -102,7 +102,7 @@ describe('calendars: connect an ICS feed, first read, preview, polling with ETag
     const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM calendar_spans WHERE calendar_id = $1`, [created.body.id]);
     expect(rows[0].n).toBe(2);
     expect((await get(`${CALENDARS}/${created.body.id}`)).body).toMatchObject({ state: 'active', lastError: null });
-  });
+  }, 60_000);
 
   it('marks a feed broken with a reason the user sees (404, garbage, too big), and the poller carries on', async () => {
     const cases: [string, () => string, RegExp][] = [
@@ -126,7 +126,7 @@ describe('calendars: connect an ICS feed, first read, preview, polling with ETag
     const preview = await get(`${CALENDARS}/${created.body.id}/preview`);
     expect(preview).toMatchObject({ status: 422, body: { detail: expect.stringMatching(/410/) } });
     expect((await fetch(`${stack.services['calendar-poller'].url}/health/ready`)).status).toBe(200);
-  });
+  }, 60_000);
 
   it('deletes a calendar with its spans', async () => {
     const created = await connect(ics.serve('/ical/delete-me.ics', officeFeed()));
@@ -135,5 +135,5 @@ describe('calendars: connect an ICS feed, first read, preview, polling with ETag
     expect((await get(`${CALENDARS}/${created.body.id}`)).status).toBe(404);
     const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM calendar_spans WHERE calendar_id = $1`, [created.body.id]);
     expect(rows[0].n).toBe(0);
-  });
+  }, 60_000);
 });
