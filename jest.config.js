@@ -2,6 +2,7 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023' }, module: { type: 'commonjs' } }];
 const aliases = {
   '^@statusync/calendar$': '<rootDir>/libs/calendar/src/index.ts',
+  '^@statusync/calendar-feeds$': '<rootDir>/libs/calendar-feeds/src/index.ts',
   '^@statusync/core$': '<rootDir>/libs/core/src/index.ts',
   '^@statusync/db$': '<rootDir>/libs/db/src/index.ts',
   '^@statusync/platforms$': '<rootDir>/libs/platforms/src/index.ts',

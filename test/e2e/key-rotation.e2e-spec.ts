@@ -73,6 +73,10 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
     ).rows;
     const refresh = oldCipher.encrypt('xoxe-refresh-secret', `${slackUser}/slack/refresh`);
     await stack.db.query(`UPDATE platform_configs SET refresh_token_ciphertext = $2, refresh_token_key_id = $3 WHERE id = $1`, [slackRow, refresh.ciphertext, refresh.keyId]);
+    // A calendar feed URL (a capability), sealed to its user and calendar with the old key.
+    const calendarId = '0ca1e4d0-0000-4000-8000-000000000001';
+    const feed = oldCipher.encrypt('https://calendar.example.com/ical/secret/basic.ics', `${slackUser}/calendar:${calendarId}`);
+    await stack.db.query(`INSERT INTO calendar_connections (id, user_id, type, url_ciphertext, url_key_id) VALUES ($1, $2, 'ics', $3, $4)`, [calendarId, slackUser, feed.ciphertext, feed.keyId]);
     const both = { TOKEN_ENCRYPTION_KEY: '', TOKEN_ENCRYPTION_KEYS: `${NEW_KEY},${OLD_KEY}` };
     await restartServices(both);
     await updateSucceeds(users[0], 'before rotation');
@@ -89,6 +93,8 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
     expect(sealed.k).toBe(keyId(NEW_KEY));
     const newCipher = new TokenCipher([{ id: keyId(NEW_KEY), key: Buffer.from(NEW_KEY, 'base64') }]);
     expect(newCipher.decrypt({ ciphertext: sealed.c, keyId: sealed.k }, `${slackUser}/slack/refresh`)).toBe('xoxe-refresh-secret');
+    const [url] = (await stack.db.query(`SELECT url_ciphertext AS c, url_key_id AS k FROM calendar_connections WHERE id = $1`, [calendarId])).rows;
+    expect(newCipher.decrypt({ ciphertext: url.c, keyId: url.k }, `${slackUser}/calendar:${calendarId}`)).toBe('https://calendar.example.com/ical/secret/basic.ics');
 
     const again = rotate(both);
     expect(again.status).toBe(0);
@@ -106,7 +112,7 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
   it('reports rows sealed with a key that is no longer configured, and exits non-zero', async () => {
     const run = rotate({ TOKEN_ENCRYPTION_KEYS: randomBytes(32).toString('base64') });
     expect(run.status).toBe(2);
-    // Every token (two per user) and the one refresh token.
-    expect(run.stdout).toMatch(new RegExp(`; ${users.length * 2 + 1} sealed with an unconfigured key`));
+    // Every token (two per user), the one refresh token and the one calendar feed URL.
+    expect(run.stdout).toMatch(new RegExp(`; ${users.length * 2 + 2} sealed with an unconfigured key`));
   }, 60_000);
 });

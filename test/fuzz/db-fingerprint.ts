@@ -51,6 +51,9 @@ export class DbFingerprints {
       // Teams have no user_id: the caller's org's teams stand in for them.
       `${hashOf(`SELECT to_jsonb(t)::text AS r FROM teams t WHERE t.org_id = (SELECT org_id FROM users WHERE id = ${me})`)} AS "full:teams"`,
       `${hashOf(`SELECT to_jsonb(t)::text AS r FROM teams t WHERE t.org_id = (SELECT org_id FROM users WHERE id = ${me})`)} AS "stable:teams"`,
+      // Org calendar defaults have no user_id either: the caller's org's row stands in.
+      `${hashOf(`SELECT to_jsonb(d)::text AS r FROM org_calendar_defaults d WHERE d.org_id = (SELECT org_id FROM users WHERE id = ${me})`)} AS "full:org_calendar_defaults"`,
+      `${hashOf(`SELECT to_jsonb(d)::text AS r FROM org_calendar_defaults d WHERE d.org_id = (SELECT org_id FROM users WHERE id = ${me})`)} AS "stable:org_calendar_defaults"`,
     ];
     for (const table of tables) {
       const full = `SELECT to_jsonb(t)::text AS r FROM ${ident(table)} t WHERE t.user_id = ${me}`;

@@ -6,6 +6,7 @@ import { DbModule } from '@statusync/db';
 import { QueueMetricsCollector, QueueModule } from '@statusync/queue';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { DevTokenModule } from './dev-token/dev-token.module';
+import { CalendarsModule } from './calendars/calendars.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { HttpDrain } from './http/http-drain';
@@ -36,6 +37,7 @@ import { LiveModule } from './live/live.module';
     TeamsModule,
     LiveModule,
     AnalyticsModule,
+    CalendarsModule,
   ],
   providers: [
     JwtStrategy,

@@ -18,3 +18,5 @@ export * from './http/dependency-down';
 export * from './crypto/secret-context';
 export * from './metrics/metrics';
 export * from './metrics/metrics-endpoint';
+export * from './net/ssrf-guard';
+export * from './net/safe-fetch';

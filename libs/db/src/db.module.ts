@@ -12,6 +12,7 @@ import { StatusUpdatesRepository } from './repositories/status-updates.repositor
 import { UsersRepository } from './repositories/users.repository';
 import { TeamsRepository } from './repositories/teams.repository';
 import { AvailabilityRepository } from './repositories/availability.repository';
+import { CalendarsRepository } from './repositories/calendars.repository';
 import { UserScope } from './user-scope';
 
 const REPOSITORIES = [
@@ -26,6 +27,7 @@ const REPOSITORIES = [
   AvailabilityRepository,
   AnalyticsRepository,
   HistoryRetentionRepository,
+  CalendarsRepository,
 ];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */

@@ -16,3 +16,4 @@ export * from './repositories/availability.repository';
 export * from './repositories/analytics.repository';
 export * from './repositories/history-retention.repository';
 export * from './app-role-password';
+export * from './repositories/calendars.repository';

@@ -12,10 +12,20 @@ export interface RotationResult {
   undecryptable: number;
 }
 
-/** Each encrypted column of platform_configs, its key-id column and the context it is bound to. */
+/**
+ * Each encrypted column, its table, key-id column and the context it is bound to (`platform` is the SQL giving
+ * the second part of the context: the platform, or `calendar:<id>` for a calendar feed URL).
+ */
 const SECRETS = [
-  { ciphertext: 'token_ciphertext', keyId: 'token_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform) },
-  { ciphertext: 'refresh_token_ciphertext', keyId: 'refresh_token_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform, 'refresh') },
+  { table: 'platform_configs', platform: 'platform', ciphertext: 'token_ciphertext', keyId: 'token_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform) },
+  {
+    table: 'platform_configs',
+    platform: 'platform',
+    ciphertext: 'refresh_token_ciphertext',
+    keyId: 'refresh_token_key_id',
+    context: (row: SecretRow) => secretContext(row.user_id, row.platform, 'refresh'),
+  },
+  { table: 'calendar_connections', platform: `'calendar:' || id`, ciphertext: 'url_ciphertext', keyId: 'url_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform) },
 ] as const;
 
 interface SecretRow {
@@ -30,7 +40,7 @@ const BATCH_SIZE = 100;
 const LOCKED_ROW_WAIT_MS = 200;
 
 /**
- * Re-encrypts every stored secret (tokens and refresh tokens) with the newest key. Resumable (it only picks
+ * Re-encrypts every stored secret (tokens, refresh tokens, calendar feed URLs) with the newest key. Resumable (it only picks
  * secrets still on an older key) and safe while the services run: each batch locks its rows, and rows a worker
  * holds right now are skipped and picked up on a later pass. The services must already know the new key (first
  * in TOKEN_ENCRYPTION_KEYS) before this runs, since rotated secrets are sealed with it.
@@ -44,7 +54,7 @@ export async function rotateTokenKeys(db: DataSource, cipher: TokenCipher, keyId
     for (;;) {
       const done = await db.transaction(async (manager) => {
         const rows = (await manager.query(
-          `SELECT id, user_id, platform, ${secret.ciphertext} AS ciphertext, ${secret.keyId} AS key_id FROM platform_configs
+          `SELECT id, user_id, ${secret.platform} AS platform, ${secret.ciphertext} AS ciphertext, ${secret.keyId} AS key_id FROM ${secret.table}
            WHERE ${stale} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
           [olderKeys, failed, BATCH_SIZE],
         )) as SecretRow[];
@@ -57,19 +67,19 @@ export async function rotateTokenKeys(db: DataSource, cipher: TokenCipher, keyId
             continue;
           }
           const sealed = cipher.encrypt(plaintext, secret.context(row));
-          await manager.query(`UPDATE platform_configs SET ${secret.ciphertext} = $2, ${secret.keyId} = $3 WHERE id = $1`, [row.id, sealed.ciphertext, sealed.keyId]);
+          await manager.query(`UPDATE ${secret.table} SET ${secret.ciphertext} = $2, ${secret.keyId} = $3 WHERE id = $1`, [row.id, sealed.ciphertext, sealed.keyId]);
           total.rotated++;
         }
         return rows.length;
       });
       if (done > 0) continue;
-      const [{ waiting }] = (await db.query(`SELECT count(*)::int AS waiting FROM platform_configs WHERE ${stale}`, [olderKeys, failed])) as { waiting: number }[];
+      const [{ waiting }] = (await db.query(`SELECT count(*)::int AS waiting FROM ${secret.table} WHERE ${stale}`, [olderKeys, failed])) as { waiting: number }[];
       if (waiting === 0) break;
       // Rows a worker holds right now: try again shortly.
       await new Promise((resolve) => setTimeout(resolve, LOCKED_ROW_WAIT_MS));
     }
     const [{ unknown }] = (await db.query(
-      `SELECT count(*)::int AS unknown FROM platform_configs WHERE ${secret.keyId} IS NOT NULL AND NOT (${secret.keyId} = ANY($1))`,
+      `SELECT count(*)::int AS unknown FROM ${secret.table} WHERE ${secret.keyId} IS NOT NULL AND NOT (${secret.keyId} = ANY($1))`,
       [keyIds],
     )) as { unknown: number }[];
     total.unknownKey += unknown;

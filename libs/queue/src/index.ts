@@ -11,3 +11,5 @@ export * from './live/live-publisher';
 export * from './live/live-notifier';
 export * from './maintenance-queue';
 export * from './queue-metrics';
+export * from './calendar-poll';
+export * from './calendar-poll.producer';

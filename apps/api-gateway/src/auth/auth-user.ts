@@ -6,4 +6,6 @@ export interface AuthUser {
   subject: string;
   orgId: string | null;
   role: Role;
+  /** The token's `email` claim when it has a usable one (the default owner of a connected calendar). */
+  email?: string | null;
 }

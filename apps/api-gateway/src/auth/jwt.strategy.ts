@@ -31,6 +31,7 @@ interface Claims {
   exp?: unknown;
   org_id?: unknown;
   role?: unknown;
+  email?: unknown;
 }
 
 /** Thrown from validate(); its message becomes the 401's detail. */
@@ -97,8 +98,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       id = await this.users.idForSubject(claims.sub, orgId);
       this.userIds.set(cacheKey, id);
     }
-    return { id, subject: claims.sub, orgId, role: (claims.role as Role | undefined) ?? 'member' };
+    return { id, subject: claims.sub, orgId, role: (claims.role as Role | undefined) ?? 'member', email: emailClaim(claims.email) };
   }
+}
+
+/** An unusable `email` claim is not an error (it only serves as a default): it is simply not used. */
+function emailClaim(value: unknown): string | null {
+  return typeof value === 'string' && value.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(value) ? value : null;
 }
 
 function headerAlg(rawJwt: string): string | undefined {

@@ -40,6 +40,10 @@ export interface AppConfig {
   rateLimit: { writesPerHour: number; readsPerHour: number; publicPerMinute: number };
   /** `trustProxy` for Fastify (which address is the client's), and the browser origins CORS allows. */
   http: { trustProxy: boolean | string[]; corsOrigins: string[] };
+  /** User-given URLs may reach private addresses (ALLOW_PRIVATE_URLS): off in production. */
+  allowPrivateUrls: boolean;
+  /** Calendar feeds: poll period (ms, plus per-calendar jitter), fetch timeout, size cap and span horizon. */
+  calendars: { pollIntervalMs: number; fetchTimeoutMs: number; maxBytes: number; horizonDays: number };
   bullBoard: { username: string; password?: string };
   /** The bearer token /metrics asks for (unset: open outside production, off in it). */
   metrics: { token?: string };

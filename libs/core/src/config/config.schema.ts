@@ -133,6 +133,15 @@ export const configSchema = z
     BULL_BOARD_PASSWORD: z.string().min(1).optional(),
     /** Bearer token Prometheus sends to /metrics; without it /metrics is off in production (docs/operations.md). */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Let user-given URLs (calendar feeds) reach loopback/private/link-local addresses: tests and local development only. */
+    ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** How often ICS feeds are read again (each calendar adds up to a tenth of this as jitter). */
+    CALENDAR_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(5 * 60_000),
+    CALENDAR_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /** Largest calendar feed accepted, in bytes; a bigger one marks the calendar broken. */
+    CALENDAR_MAX_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+    /** How far ahead the poller stores busy spans (calendar_spans). */
+    CALENDAR_HORIZON_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
   })

@@ -79,6 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
     },
     http: { trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    calendars: {
+      pollIntervalMs: e.CALENDAR_POLL_INTERVAL_MS,
+      fetchTimeoutMs: e.CALENDAR_FETCH_TIMEOUT_MS,
+      maxBytes: e.CALENDAR_MAX_BYTES,
+      horizonDays: e.CALENDAR_HORIZON_DAYS,
+    },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
     metrics: { token: e.METRICS_TOKEN },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },

@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class CalendarRulesView {
+  @ApiProperty({ example: false })
+  includeAllDay: boolean;
+
+  @ApiProperty({ example: false })
+  includeTitles: boolean;
+
+  @ApiProperty({ enum: ['out_of_office', 'meeting', 'focus'], isArray: true, example: ['out_of_office', 'meeting', 'focus'] })
+  kinds: string[];
+
+  @ApiProperty({ example: false })
+  focusDnd: boolean;
+}
+
+export class CalendarView {
+  @ApiProperty({ example: 'c0ffee00-4f3a-4c5b-8d6e-7f8091a2b3c4' })
+  id: string;
+
+  @ApiProperty({ enum: ['ics', 'google', 'microsoft'], example: 'ics' })
+  type: string;
+
+  @ApiProperty({ enum: ['pending', 'active', 'broken', 'reauth_required'], example: 'active', description: '`pending` until the first read; `broken` when the feed cannot be used (see lastError)' })
+  state: string;
+
+  @ApiProperty({ nullable: true, example: 'https://calendar.example.com/…', description: 'The feed address with its secret part removed' })
+  url: string | null;
+
+  @ApiProperty({ nullable: true, example: 'ada@example.com' })
+  ownerEmail: string | null;
+
+  @ApiProperty({ type: CalendarRulesView })
+  rules: CalendarRulesView;
+
+  @ApiProperty({ nullable: true, example: null, format: 'date-time' })
+  lastFetchedAt: string | null;
+
+  @ApiProperty({ nullable: true, example: null, format: 'date-time' })
+  nextFetchAt: string | null;
+
+  @ApiProperty({ nullable: true, example: null, description: 'Why the last read failed, in words meant for the user' })
+  lastError: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class BusySegmentView {
+  @ApiProperty({ format: 'date-time' })
+  start: string;
+
+  @ApiProperty({ format: 'date-time' })
+  end: string;
+
+  @ApiProperty({ enum: ['out_of_office', 'meeting', 'focus'] })
+  kind: string;
+}
+
+export class BusySpanView extends BusySegmentView {
+  @ApiProperty({ type: BusySegmentView, isArray: true, description: 'The span cut where its kind changes' })
+  segments: BusySegmentView[];
+
+  @ApiPropertyOptional({ type: 'string', isArray: true, description: 'Only with the includeTitles rule, never for private events' })
+  titles?: string[];
+}
+
+export class IgnoredEventView {
+  @ApiProperty({ nullable: true, format: 'date-time' })
+  start: string | null;
+
+  @ApiProperty({ nullable: true, format: 'date-time' })
+  end: string | null;
+
+  @ApiProperty({ example: 'declined', description: 'cancelled, declined, delegated, tentative, free, all-day, working-location, zero-length, superseded, scheduling-message, unparseable' })
+  reason: string;
+
+  @ApiPropertyOptional()
+  title?: string;
+
+  @ApiPropertyOptional({ description: 'What could not be read (reason unparseable)' })
+  detail?: string;
+}
+
+export class CalendarPreviewView {
+  @ApiProperty({ type: BusySpanView, isArray: true, description: 'Merged busy spans, UTC, clipped to [from, to)' })
+  busy: BusySpanView[];
+
+  @ApiProperty({ type: IgnoredEventView, isArray: true, description: 'Every event that does not make you busy, and why' })
+  ignored: IgnoredEventView[];
+}

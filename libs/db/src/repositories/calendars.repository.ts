@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type CalendarType = 'ics' | 'google' | 'microsoft';
+export type CalendarState = 'pending' | 'active' | 'broken' | 'reauth_required';
+export type SpanKind = 'out_of_office' | 'meeting' | 'focus';
+
+/** Per-calendar rules as stored (jsonb); see the gateway's CalendarRulesDto for their meaning. */
+export interface StoredCalendarRules {
+  includeAllDay?: boolean;
+  includeTitles?: boolean;
+  kinds?: SpanKind[];
+  focusDnd?: boolean;
+}
+
+export interface CalendarRow {
+  id: string;
+  userId: string;
+  type: CalendarType;
+  state: CalendarState;
+  ownerEmail: string | null;
+  urlHint: string | null;
+  rules: StoredCalendarRules;
+  etag: string | null;
+  lastModified: string | null;
+  failures: number;
+  lastFetchedAt: Date | null;
+  spansComputedAt: Date | null;
+  nextFetchAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What reading a calendar needs, in one query: the row, its sealed URL and the owner's zone. */
+export interface CalendarForRead extends CalendarRow {
+  urlCiphertext: Buffer | null;
+  urlKeyId: string | null;
+  timeZone: string;
+  /** The owner's org's default rules (empty without an org or defaults). */
+  orgRules: StoredCalendarRules;
+}
+
+export interface NewCalendar {
+  id: string;
+  userId: string;
+  type: CalendarType;
+  ownerEmail: string | null;
+  url: { ciphertext: Buffer; keyId: string } | null;
+  urlHint: string | null;
+  rules: StoredCalendarRules;
+}
+
+/** The outcome of one read, written in one statement. */
+export interface FetchOutcome {
+  state: CalendarState;
+  etag: string | null;
+  lastModified: string | null;
+  failures: number;
+  lastError: string | null;
+  lastFetchedAt: Date | null;
+  /** Set when the spans were recomputed from a full body (not on a 304). */
+  spansComputedAt: Date | null;
+  nextFetchAt: Date;
+}
+
+export interface StoredSpan {
+  startsAt: string;
+  endsAt: string;
+  kind: SpanKind;
+  title: string | null;
+}
+
+const COLUMNS = `c.id, c.user_id AS "userId", c.type, c.state, c.owner_email AS "ownerEmail", c.url_hint AS "urlHint", c.rules, c.etag,
+  c.last_modified AS "lastModified", c.failures, c.last_fetched_at AS "lastFetchedAt", c.spans_computed_at AS "spansComputedAt", c.next_fetch_at AS "nextFetchAt",
+  c.last_error AS "lastError", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+
+/** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count], INSERT/SELECT with rows. */
+const returned = (result: unknown): unknown[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as unknown[]));
+
+/** Every method but `pollTargets` takes the user-scoped transaction (UserScope) it runs in; RLS keeps it to that user. */
+@Injectable()
+export class CalendarsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(db: EntityManager, calendar: NewCalendar): Promise<CalendarRow> {
+    const [row] = await db.query(
+      `INSERT INTO calendar_connections AS c (id, user_id, type, owner_email, url_ciphertext, url_key_id, url_hint, rules, next_fetch_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) RETURNING ${COLUMNS}`,
+      [calendar.id, calendar.userId, calendar.type, calendar.ownerEmail, calendar.url?.ciphertext ?? null, calendar.url?.keyId ?? null, calendar.urlHint, JSON.stringify(calendar.rules)],
+    );
+    return row as CalendarRow;
+  }
+
+  async list(db: EntityManager): Promise<CalendarRow[]> {
+    return (await db.query(`SELECT ${COLUMNS} FROM calendar_connections c ORDER BY c.created_at, c.id`)) as CalendarRow[];
+  }
+
+  async find(db: EntityManager, id: string): Promise<CalendarRow | null> {
+    const [row] = await db.query(`SELECT ${COLUMNS} FROM calendar_connections c WHERE c.id = $1`, [id]);
+    return (row as CalendarRow | undefined) ?? null;
+  }
+
+  /** The row, its sealed URL and the owner's time zone; `lock` holds the row so two readers never overlap. */
+  async findForRead(db: EntityManager, id: string, lock = false): Promise<CalendarForRead | null> {
+    const [row] = await db.query(
+      `SELECT ${COLUMNS}, c.url_ciphertext AS "urlCiphertext", c.url_key_id AS "urlKeyId", u.time_zone AS "timeZone",
+         COALESCE(d.rules, '{}'::jsonb) AS "orgRules"
+       FROM calendar_connections c JOIN users u ON u.id = c.user_id LEFT JOIN org_calendar_defaults d ON d.org_id = u.org_id
+       WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
+      [id],
+    );
+    return (row as CalendarForRead | undefined) ?? null;
+  }
+
+  async updateRules(db: EntityManager, id: string, rules: StoredCalendarRules, ownerEmail: string | null): Promise<CalendarRow | null> {
+    const [row] = returned(
+      await db.query(`UPDATE calendar_connections c SET rules = $2, owner_email = $3, updated_at = now() WHERE c.id = $1 RETURNING ${COLUMNS}`, [
+        id,
+        JSON.stringify(rules),
+        ownerEmail,
+      ]),
+    );
+    return (row as CalendarRow | undefined) ?? null;
+  }
+
+  async remove(db: EntityManager, id: string): Promise<boolean> {
+    return returned(await db.query(`DELETE FROM calendar_connections WHERE id = $1 RETURNING id`, [id])).length > 0;
+  }
+
+  async recordFetch(db: EntityManager, id: string, outcome: FetchOutcome): Promise<void> {
+    await db.query(
+      `UPDATE calendar_connections SET state = $2, etag = $3, last_modified = $4, failures = $5, last_error = $6,
+         last_fetched_at = COALESCE($7, last_fetched_at), spans_computed_at = COALESCE($8, spans_computed_at), next_fetch_at = $9,
+         updated_at = now() WHERE id = $1`,
+      [id, outcome.state, outcome.etag, outcome.lastModified, outcome.failures, outcome.lastError, outcome.lastFetchedAt, outcome.spansComputedAt, outcome.nextFetchAt],
+    );
+  }
+
+  /**
+   * The one write of `calendar_spans`: a calendar's spans are replaced as a whole (what the feed says now),
+   * inside the caller's transaction so readers never see half a calendar.
+   */
+  async replaceSpans(db: EntityManager, calendar: { id: string; userId: string }, spans: StoredSpan[]): Promise<void> {
+    await db.query(`DELETE FROM calendar_spans WHERE calendar_id = $1`, [calendar.id]);
+    if (spans.length === 0) return;
+    await db.query(
+      `INSERT INTO calendar_spans (calendar_id, user_id, starts_at, ends_at, kind, title)
+       SELECT $1, $2, s.starts_at, s.ends_at, s.kind, s.title
+       FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[]) AS s(starts_at, ends_at, kind, title)`,
+      [calendar.id, calendar.userId, spans.map((s) => s.startsAt), spans.map((s) => s.endsAt), spans.map((s) => s.kind), spans.map((s) => s.title)],
+    );
+  }
+
+  async listSpans(db: EntityManager, calendarId: string): Promise<StoredSpan[]> {
+    return (await db.query(
+      `SELECT to_json(starts_at) #>> '{}' AS "startsAt", to_json(ends_at) #>> '{}' AS "endsAt", kind, title
+       FROM calendar_spans WHERE calendar_id = $1 ORDER BY starts_at`,
+      [calendarId],
+    )) as StoredSpan[];
+  }
+
+  /** The caller's org's default rules (row-level security: members read, admins write). */
+  async orgDefaults(db: EntityManager, orgId: string): Promise<StoredCalendarRules> {
+    const [row] = await db.query(`SELECT rules FROM org_calendar_defaults WHERE org_id = $1`, [orgId]);
+    return (row?.rules as StoredCalendarRules | undefined) ?? {};
+  }
+
+  async setOrgDefaults(db: EntityManager, orgId: string, rules: StoredCalendarRules): Promise<StoredCalendarRules> {
+    const [row] = await db.query(
+      `INSERT INTO org_calendar_defaults (org_id, rules) VALUES ($1, $2)
+       ON CONFLICT (org_id) DO UPDATE SET rules = EXCLUDED.rules, updated_at = now() RETURNING rules`,
+      [orgId, JSON.stringify(rules)],
+    );
+    return row.rules as StoredCalendarRules;
+  }
+
+  /** Every calendar the poller should keep reading, across users (ids only, through a SECURITY DEFINER function). */
+  async pollTargets(): Promise<{ id: string; userId: string; nextFetchAt: Date | null }[]> {
+    return (await this.dataSource.query(
+      `SELECT id, user_id AS "userId", next_fetch_at AS "nextFetchAt" FROM statusync_calendar_poll_targets()`,
+    )) as { id: string; userId: string; nextFetchAt: Date | null }[];
+  }
+}

@@ -1,0 +1,85 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+type Item = Record<string, unknown> & { id: string; status?: string };
+
+/**
+ * Google Calendar `events.list` (primary calendar), strict where Google is: `orderBy=startTime` needs
+ * `singleEvents=true`; a `syncToken` cannot be combined with timeMin/timeMax/orderBy/q/updatedMin; `nextSyncToken`
+ * only on the last page; an expired token is a 410; incremental answers include cancelled events. Tokens are
+ * versions of the event log, so a sync token returns exactly the changes since it was issued.
+ */
+export class GoogleCalendarFake {
+  readonly requests: URLSearchParams[] = [];
+  private readonly log: Item[] = [];
+  /** Tokens carry the generation they were issued in; expiring bumps it. */
+  private generation = 1;
+  pageSize = 2;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly accessToken: string,
+  ) {}
+
+  static async start(accessToken = 'ya29.fake-google-token'): Promise<GoogleCalendarFake> {
+    let fake: GoogleCalendarFake | undefined;
+    const server = createServer((request, response) => {
+      const answer = fake!.handle(request.method ?? 'GET', request.url ?? '/', request.headers.authorization);
+      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fake = new GoogleCalendarFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessToken);
+    return fake;
+  }
+
+  /** Adds or changes an event (a new version in the log). `status: 'cancelled'` deletes it. */
+  put(item: Item): void {
+    this.log.push(item);
+  }
+
+  /** Every sync token issued so far stops working (410), as after Google's token expiry. */
+  expireSyncTokens(): void {
+    this.generation += 1;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(method: string, rawUrl: string, authorization: string | undefined): { status: number; body: unknown } {
+    const url = new URL(rawUrl, this.url);
+    const error = (status: number, reason: string) => ({ status, body: { error: { code: status, message: reason, errors: [{ reason }] } } });
+    if (method !== 'GET' || url.pathname !== '/calendar/v3/calendars/primary/events') return error(404, 'notFound');
+    if (authorization !== `Bearer ${this.accessToken}`) return error(401, 'authError');
+    const q = url.searchParams;
+    this.requests.push(q);
+    if (q.get('orderBy') === 'startTime' && q.get('singleEvents') !== 'true') return error(400, 'orderByStartTimeRequiresSingleEvents');
+    const syncToken = q.get('syncToken');
+    if (syncToken && ['timeMin', 'timeMax', 'orderBy', 'q', 'updatedMin'].some((name) => q.has(name))) return error(400, 'syncTokenWithRequestRestrictions');
+    let since = 0;
+    if (syncToken) {
+      const [, generation, position] = /^sync-(\d+)-(\d+)$/.exec(syncToken) ?? [];
+      since = Number(position);
+      if (Number(generation) !== this.generation || !Number.isInteger(since) || since > this.log.length) return error(410, 'fullSyncRequired');
+    }
+    const latest = new Map<string, Item>();
+    for (const item of this.log.slice(since)) latest.set(item.id, item);
+    let items = [...latest.values()];
+    if (!syncToken) {
+      items = items.filter((item) => item.status !== 'cancelled');
+      const timeMin = q.get('timeMin');
+      if (timeMin) items = items.filter((item) => endOf(item) > Date.parse(timeMin));
+    }
+    const offset = Number(q.get('pageToken') ?? 0);
+    const page = items.slice(offset, offset + this.pageSize);
+    const more = offset + this.pageSize < items.length;
+    return { status: 200, body: { kind: 'calendar#events', items: page, ...(more ? { nextPageToken: String(offset + this.pageSize) } : { nextSyncToken: `sync-${this.generation}-${this.log.length}` }) } };
+  }
+}
+
+function endOf(item: Item): number {
+  const end = item.end as { dateTime?: string; date?: string } | undefined;
+  return Date.parse(end?.dateTime ?? end?.date ?? '9999-12-31');
+}
