@@ -13,6 +13,9 @@ import { UsersRepository } from './repositories/users.repository';
 import { TeamsRepository } from './repositories/teams.repository';
 import { AvailabilityRepository } from './repositories/availability.repository';
 import { UserScope } from './user-scope';
+import { SpansRepository } from './repositories/spans/spans.repository';
+import { SpanRestoresRepository } from './repositories/spans/span-restores.repository';
+import { SchedulesRepository } from './repositories/schedules.repository';
 
 const REPOSITORIES = [
   UserScope,
@@ -26,6 +29,9 @@ const REPOSITORIES = [
   AvailabilityRepository,
   AnalyticsRepository,
   HistoryRetentionRepository,
+  SpansRepository,
+  SpanRestoresRepository,
+  SchedulesRepository,
 ];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */

@@ -15,3 +15,7 @@ export * from './repositories/teams.repository';
 export * from './repositories/availability.repository';
 export * from './repositories/analytics.repository';
 export * from './repositories/history-retention.repository';
+export * from './repositories/spans/span-types';
+export * from './repositories/spans/spans.repository';
+export * from './repositories/spans/span-restores.repository';
+export * from './repositories/schedules.repository';
