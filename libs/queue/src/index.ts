@@ -10,3 +10,5 @@ export * from './live/live-streams';
 export * from './live/live-publisher';
 export * from './live/live-notifier';
 export * from './maintenance-queue';
+export * from './span-edges';
+export * from './span-edge.producer';

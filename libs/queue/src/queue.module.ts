@@ -6,6 +6,8 @@ import { StatusSyncProducer } from './status-sync.producer';
 import { STATUS_READ_QUEUES } from './read-status';
 import { StatusReadProducer } from './status-read.producer';
 import { LivePublisher } from './live/live-publisher';
+import { SPAN_EDGES_QUEUE } from './span-edges';
+import { SpanEdgeProducer } from './span-edge.producer';
 
 /** The Redis connection, the status-sync queues and their typed producer: shared by every service. */
 @Module({
@@ -17,9 +19,9 @@ import { LivePublisher } from './live/live-publisher';
         prefix: config.redis.queuePrefix,
       }),
     }),
-    ...[...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES].map((name) => BullModule.registerQueue({ name })),
+    ...[...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES, SPAN_EDGES_QUEUE].map((name) => BullModule.registerQueue({ name })),
   ],
-  providers: [StatusSyncProducer, StatusReadProducer, LivePublisher],
-  exports: [BullModule, StatusSyncProducer, StatusReadProducer, LivePublisher],
+  providers: [StatusSyncProducer, StatusReadProducer, LivePublisher, SpanEdgeProducer],
+  exports: [BullModule, StatusSyncProducer, StatusReadProducer, LivePublisher, SpanEdgeProducer],
 })
 export class QueueModule {}
