@@ -65,6 +65,7 @@ export class Schedules1764000007000 implements MigrationInterface {
         platform text NOT NULL,
         shown_span_id uuid NOT NULL,
         set_update_id uuid NOT NULL,
+        shown_update_id uuid NOT NULL,
         opened_seq bigint NOT NULL,
         captured_at timestamptz,
         prev_emoji text,
@@ -76,6 +77,7 @@ export class Schedules1764000007000 implements MigrationInterface {
         PRIMARY KEY (user_id, platform)
       )`);
     await db.query(`CREATE INDEX ix_span_restores_set ON span_restores (set_update_id)`);
+    await db.query(`CREATE INDEX ix_span_restores_shown ON span_restores (shown_update_id)`);
     await db.query(`CREATE INDEX ix_span_restores_restore ON span_restores (restore_update_id) WHERE restore_update_id IS NOT NULL`);
 
     for (const table of ['status_spans', 'span_edges', 'span_restores']) {

@@ -6,7 +6,10 @@ export interface SpanRestore {
   userId: string;
   platform: string;
   shownSpanId: string;
+  /** The update that opened the block. */
   setUpdateId: string;
+  /** The block's update now on the platform (the opener's, or a later span's within the block). */
+  shownUpdateId: string;
   openedSeq: string;
   capturedAt: Date | null;
   previous: { emoji: string | null; message: string | null; expiresAt: Date | null };
@@ -19,6 +22,7 @@ interface Row {
   platform: string;
   shown_span_id: string;
   set_update_id: string;
+  shown_update_id: string;
   opened_seq: string;
   captured_at: Date | null;
   prev_emoji: string | null;
@@ -33,6 +37,7 @@ const toRestore = (row: Row): SpanRestore => ({
   platform: row.platform,
   shownSpanId: row.shown_span_id,
   setUpdateId: row.set_update_id,
+  shownUpdateId: row.shown_update_id,
   openedSeq: row.opened_seq,
   capturedAt: row.captured_at,
   previous: { emoji: row.prev_emoji, message: row.prev_message, expiresAt: row.prev_expires_at },
@@ -49,9 +54,9 @@ const toRestore = (row: Row): SpanRestore => ({
 export class SpanRestoresRepository {
   async openBlock(db: EntityManager, userId: string, platforms: string[], spanId: string, setUpdateId: string, openedSeq: string): Promise<void> {
     await db.query(
-      `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, opened_seq)
-       SELECT $1, platform, $3, $4, $5 FROM unnest($2::text[]) AS platform
-       ON CONFLICT (user_id, platform) DO UPDATE SET shown_span_id = $3, set_update_id = $4, opened_seq = $5, captured_at = NULL,
+      `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq)
+       SELECT $1, platform, $3, $4, $4, $5 FROM unnest($2::text[]) AS platform
+       ON CONFLICT (user_id, platform) DO UPDATE SET shown_span_id = $3, set_update_id = $4, shown_update_id = $4, opened_seq = $5, captured_at = NULL,
          prev_emoji = NULL, prev_message = NULL, prev_expires_at = NULL, ended_at = NULL, restore_update_id = NULL, outcome = NULL`,
       [userId, platforms, spanId, setUpdateId, openedSeq],
     );
@@ -66,7 +71,7 @@ export class SpanRestoresRepository {
   /** Another span of the block now shows on `platforms`; the previous status captured at the block's start stays. */
   async switchTo(db: EntityManager, userId: string, platforms: string[], spanId: string, setUpdateId: string | null): Promise<void> {
     await db.query(
-      `UPDATE span_restores SET shown_span_id = $3, set_update_id = COALESCE($4, set_update_id)
+      `UPDATE span_restores SET shown_span_id = $3, shown_update_id = COALESCE($4, shown_update_id)
        WHERE user_id = $1 AND platform = ANY($2::text[]) AND ended_at IS NULL`,
       [userId, platforms, spanId, setUpdateId],
     );
@@ -79,10 +84,13 @@ export class SpanRestoresRepository {
     );
   }
 
-  /** The row whose block is being opened by update `updateId` on `platform` and has not captured yet. */
+  /**
+   * The open block on `platform` that update `updateId` belongs to, if nothing has captured the platform's previous
+   * status yet: whichever of the block's updates reaches the platform first reads it back.
+   */
   async toCapture(db: EntityManager, updateId: string, platform: string): Promise<SpanRestore | null> {
     const rows = (await db.query(
-      `SELECT * FROM span_restores WHERE set_update_id = $1 AND platform = $2 AND captured_at IS NULL AND ended_at IS NULL`,
+      `SELECT * FROM span_restores WHERE (set_update_id = $1 OR shown_update_id = $1) AND platform = $2 AND captured_at IS NULL AND ended_at IS NULL`,
       [updateId, platform],
     )) as Row[];
     return rows[0] ? toRestore(rows[0]) : null;
