@@ -16,6 +16,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatusModule } from './status/status.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TeamsModule } from './teams/teams.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { LiveModule } from './live/live.module';
 
 @Module({
@@ -35,6 +36,7 @@ import { LiveModule } from './live/live.module';
     TeamsModule,
     LiveModule,
     AnalyticsModule,
+    SchedulesModule,
   ],
   providers: [
     JwtStrategy,
