@@ -11,6 +11,8 @@ const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
  * Scheduled statuses end to end: the API, the scheduler's span engine, the sync worker (read back before set,
  * restore after) and the platform fakes. Spans last seconds; every wait is on observable state.
  */
+jest.setTimeout(60_000);
+
 describe('scheduled statuses', () => {
   let stack: TestStack;
   let user: TestUser;

@@ -93,7 +93,7 @@ export class SpanEdgeFirer {
         updates.push(update);
       }
     }
-    return { outcome: 'restored', updates };
+    return { outcome: updates.length > 0 ? 'restored' : 'nothing-restored', updates };
   }
 
   /** Within an open block: show `span` instead, unless it already shows the same until at least `expiresAt`. */
