@@ -6,6 +6,7 @@ import { CreateScheduleDto } from './schedules.dto';
 export const MAX_SPAN_MS = 31 * 86_400_000;
 /** A one-off may start a little in the past (clock skew, a slow client): it then fires at once. */
 const PAST_TOLERANCE_MS = 60_000;
+const MAX_RULE_AGE_MS = 366 * 86_400_000;
 
 export interface ScheduleTimes {
   startsAt: Date;
@@ -34,6 +35,8 @@ export function checkScheduleInput(dto: CreateScheduleDto, now = new Date()): Sc
       problems.push({ field: 'rrule', reason: error.message });
     }
     if (!endsAt) problems.push({ field: 'endsAt', reason: 'a recurring schedule needs endsAt (the end of its first occurrence)' });
+    // The rule is iterated from its start (bounded): a start years back would exhaust the bound before today.
+    if (startsAt.getTime() < now.getTime() - MAX_RULE_AGE_MS) problems.push({ field: 'startsAt', reason: 'a recurring schedule may start at most 366 days ago' });
   } else {
     if (startsAt.getTime() < now.getTime() - PAST_TOLERANCE_MS) problems.push({ field: 'startsAt', reason: 'a one-off schedule must start in the future' });
   }

@@ -47,7 +47,7 @@ describe('expandOccurrences', () => {
 });
 
 describe('parseRrule', () => {
-  it.each(['garbage', '', 'FREQ=BOGUS', 'FREQ=MINUTELY', 'FREQ=DAILY;FOO=1', 'FREQ=DAILY;COUNT=2;UNTIL=20270101T000000Z', 'FREQ=DAILY;BYDAY=XX'])(
+  it.each(['garbage', '', 'FREQ=BOGUS', 'FREQ=MINUTELY', 'FREQ=DAILY;FOO=1', 'FREQ=DAILY;COUNT=2;UNTIL=20270101T000000Z', 'FREQ=DAILY;BYDAY=XX', 'FREQ=HOURLY;BYHOUR=25', 'FREQ=DAILY;BYSETPOS=400'])(
     'refuses %j',
     (text) => {
       expect(() => parseRrule(text)).toThrow(RecurrenceError);

@@ -49,6 +49,8 @@ export function parseRrule(text: string): InstanceType<typeof ICAL.Recur> {
   let recur: InstanceType<typeof ICAL.Recur>;
   try {
     recur = ICAL.Recur.fromString(value);
+    // ical.js checks BY* ranges (BYHOUR=25, BYSETPOS=400) only when iterating: try one step.
+    recur.iterator(new ICAL.Time({ year: 2027, month: 1, day: 1, hour: 0, minute: 0, second: 0, isDate: false }, ICAL.Timezone.localTimezone)).next();
   } catch (error) {
     throw new RecurrenceError('rrule', (error as Error).message);
   }
