@@ -47,11 +47,11 @@ describe('scheduled statuses', () => {
     const before = stack.slack.profileOf(user.slackUserId);
 
     const startsAt = inSeconds(3);
-    const created = await stack.api.post(SCHEDULES, user.jwt, { startsAt, endsAt: inSeconds(6), status: { emoji: ':tooth:', message: 'At the dentist', limitedAvailability: true } });
+    const created = await stack.api.post(SCHEDULES, user.jwt, { startsAt, endsAt: inSeconds(6), status: { emoji: ':no_entry:', message: 'At the dentist', limitedAvailability: true } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: expect.any(String), rrule: null, nextOccurrences: [{ startsAt, endsAt: expect.any(String) }] });
 
-    await waitFor(() => shows(user, ':tooth:', 'At the dentist'), 'the scheduled status on both platforms', 20_000);
+    await waitFor(() => shows(user, ':no_entry:', 'At the dentist'), 'the scheduled status on both platforms', 20_000);
     const setAt = Date.now();
     expect(setAt - Date.parse(startsAt)).toBeLessThan(5_000);
     expect(stack.github.statusOf(user.githubLogin)).toMatchObject({ indicatesLimitedAvailability: true });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf } from './spans/span-rows';
 import type { SpanStatus } from './spans/span-types';
 
 /** A scheduled status as stored: its first occurrence, and an RRULE in `timeZone` when it repeats. */
@@ -94,10 +95,7 @@ export class SchedulesRepository {
 
   /** Marks it cancelled (kept for history: its spans and edges reference it). False if there was none. */
   async cancel(db: EntityManager, id: string): Promise<boolean> {
-    const rows = (await db.query(
-      `UPDATE scheduled_statuses SET state = 'cancelled', updated_at = now() WHERE id = $1 AND state <> 'cancelled' RETURNING id`,
-      [id],
-    )) as unknown[];
+    const rows = rowsOf(await db.query(`UPDATE scheduled_statuses SET state = 'cancelled', updated_at = now() WHERE id = $1 AND state <> 'cancelled' RETURNING id`, [id]));
     return rows.length === 1;
   }
 

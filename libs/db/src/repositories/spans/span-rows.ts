@@ -31,3 +31,9 @@ export const toSpan = (row: SpanDbRow): SpanRow => ({
   templateName: row.template_name,
   cancelledAt: row.cancelled_at,
 });
+
+/** TypeORM answers UPDATE … RETURNING with [rows, count] and INSERT … RETURNING with rows: the rows either way. */
+export function rowsOf<T>(result: unknown): T[] {
+  const list = result as unknown[];
+  return (Array.isArray(list[0]) ? list[0] : list) as T[];
+}

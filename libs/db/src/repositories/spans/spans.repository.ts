@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { SpanDbRow, toSpan } from './span-rows';
+import { rowsOf, SpanDbRow, toSpan } from './span-rows';
 import type { DueEdge, ReplaceResult, ReplaceSpans, SpanEdge, SpanRow, SpanSource } from './span-types';
 
 /**
@@ -54,19 +54,19 @@ export class SpansRepository {
     const windowed = input.window ? `AND starts_at >= $4 AND starts_at < $5` : '';
     const params: unknown[] = [input.source, input.sourceId, keys, ...(input.window ? [input.window.from, input.window.to] : [])];
     const gone = `source = $1 AND source_id = $2 AND occurrence_key <> ALL($3::text[]) AND cancelled_at IS NULL ${windowed}`;
-    const cancelled = (await db.query(
+    const cancelled = rowsOf<{ id: string }>(await db.query(
       `UPDATE status_spans SET cancelled_at = now(), updated_at = now()
        WHERE ${gone} AND NOT EXISTS (SELECT 1 FROM span_edges e WHERE e.span_id = status_spans.id AND e.edge = 'start')
        RETURNING id`,
       params,
-    )) as { id: string }[];
-    const ended = (await db.query(
+    ));
+    const ended = rowsOf<SpanDbRow>(await db.query(
       `UPDATE status_spans SET ends_at = greatest(now(), starts_at + interval '1 millisecond'), cancelled_at = now(), updated_at = now()
        WHERE ${gone} AND (ends_at IS NULL OR ends_at > now())
          AND NOT EXISTS (SELECT 1 FROM span_edges e WHERE e.span_id = status_spans.id AND e.edge = 'end')
        RETURNING *`,
       params,
-    )) as SpanDbRow[];
+    ));
     return { changed, cancelledIds: cancelled.map((row) => row.id), endedNow: ended.map(toSpan) };
   }
 
