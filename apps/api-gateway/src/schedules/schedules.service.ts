@@ -13,6 +13,13 @@ const NEXT_OCCURRENCES = 5;
 const MAX_PREVIEW = 500;
 const MAX_WINDOW_MS = 366 * 86_400_000;
 const DEFAULT_WINDOW_MS = 30 * 86_400_000;
+/** How long the API waits for Redis; the scheduler's reconcile adds whatever jobs did not make it. */
+const ENQUEUE_WAIT_MS = 2_000;
+const briefly = async (work: Promise<unknown>): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ENQUEUE_WAIT_MS)))]);
+  clearTimeout(timer);
+};
 const notFound = () => new ProblemException(404, 'not-found', 'Not Found', 'schedule not found');
 
 /**
@@ -45,7 +52,7 @@ export class SchedulesService {
       return { schedule, spans: result.changed };
     });
     // After the commit; if Redis is down the scheduler's reconcile adds the jobs.
-    await this.producer.schedule(spans, now.getTime()).catch(() => undefined);
+    await briefly(this.producer.schedule(spans, now.getTime()));
     return this.view(schedule, now);
   }
 
@@ -63,7 +70,7 @@ export class SchedulesService {
       if (!(await this.schedules.cancel(db, id))) throw notFound();
       return (await this.spans.cancelSource(db, user.id, 'schedule', id)).endedNow;
     });
-    await this.producer.schedule(ended).catch(() => undefined);
+    await briefly(this.producer.schedule(ended));
   }
 
   async occurrences(user: AuthUser, id: string, query: OccurrencesQueryDto, now = new Date()): Promise<OccurrencesView> {
