@@ -6,6 +6,9 @@ import { EntityManager } from 'typeorm';
 import { blockEnd, coveringAtEnd, sameStatus } from './span-block';
 import { SpanUpdates } from './span-updates';
 
+/** Start outcomes after which the span is part of the user's open block. */
+const JOINED_BLOCK = new Set(['opened', 'switched', 'merged']);
+
 export interface FireResult {
   outcome: string;
   updates: StatusUpdateEntity[];
@@ -72,6 +75,9 @@ export class SpanEdgeFirer {
   }
 
   private async end(db: EntityManager, span: SpanRow, now: Date): Promise<FireResult> {
+    // A span that never joined a block (cancelled, missed, no platform) must not end someone else's block.
+    const start = (await this.spans.edgesOf(db, span.id)).find((e) => e.edge === 'start');
+    if (!start || !JOINED_BLOCK.has(start.outcome)) return { outcome: 'not-started', updates: [] };
     const open = await this.restores.openRows(db, span.userId);
     if (open.length === 0) return { outcome: 'no-block', updates: [] };
     const live = await this.spans.liveForUser(db, span.userId, span.endsAt!);
