@@ -12,6 +12,9 @@ const TABLES: [string, string][] = [
   ['scheduled_statuses', 'user_id'],
   ['status_templates', 'user_id'],
   ['audit_events', 'user_id'],
+  ['status_spans', 'user_id'],
+  ['span_edges', 'user_id'],
+  ['span_restores', 'user_id'],
 ];
 
 /** Connects exactly as the services' role, with no way around row-level security. */
@@ -59,6 +62,12 @@ describe('row-level security: the services role sees only the current user', () 
       await stack.db.query(`INSERT INTO scheduled_statuses (user_id, message, starts_at) VALUES ($1, 'later', now() + interval '1 day')`, [id]);
       await stack.db.query(`INSERT INTO status_templates (user_id, name, message) VALUES ($1, 'mine', 'hi')`, [id]);
       await stack.db.query(`INSERT INTO audit_events (user_id, event) VALUES ($1, 'test.event')`, [id]);
+      const span = await stack.db.query(
+        `INSERT INTO status_spans (user_id, source, source_id, occurrence_key, starts_at, ends_at) VALUES ($1, 'schedule', gen_random_uuid(), 'once', now(), now() + interval '1 hour') RETURNING id`,
+        [id],
+      );
+      await stack.db.query(`INSERT INTO span_edges (span_id, edge, user_id, outcome) VALUES ($1, 'start', $2, 'opened')`, [span.rows[0].id, id]);
+      await stack.db.query(`INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq) VALUES ($1, 'slack', $2, $2, $2, 1)`, [id, span.rows[0].id]);
       if (name === 'alice') alice = { ...user, id };
       else bob = { ...user, id };
     }
@@ -126,6 +135,11 @@ describe('row-level security: the services role sees only the current user', () 
     ).rejects.toThrow(/row-level security/);
     await expect(
       asUser(alice.id, () => app.query(`UPDATE platform_configs SET user_id = $1 WHERE user_id = $2`, [bob.id, alice.id])),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asUser(alice.id, () =>
+        app.query(`INSERT INTO status_spans (user_id, source, source_id, occurrence_key, starts_at) VALUES ($1, 'calendar', gen_random_uuid(), 'x', now())`, [bob.id]),
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 

@@ -18,6 +18,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatusModule } from './status/status.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TeamsModule } from './teams/teams.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { LiveModule } from './live/live.module';
 
 @Module({
@@ -38,6 +39,7 @@ import { LiveModule } from './live/live.module';
     LiveModule,
     AnalyticsModule,
     CalendarsModule,
+    SchedulesModule,
   ],
   providers: [
     JwtStrategy,

@@ -5,10 +5,14 @@ import { QueueModule } from '@statusync/queue';
 import { HistoryPurgeSchedule } from './history/history-purge.schedule';
 import { HistoryPurger } from './history/history-purger';
 import { OutboxSweeper } from './outbox-sweeper';
+import { SpanEdgeFirer } from './spans/span-edge-firer';
+import { SpanEdgeWorker } from './spans/span-edge-worker';
+import { SpanReconciler } from './spans/span-reconciler';
+import { SpanUpdates } from './spans/span-updates';
 
-/** Turns time into jobs: the outbox sweep and the history purge; scheduled and expiring statuses arrive with their issue. */
+/** Turns time into jobs: the outbox sweep, the history purge, and the span engine (scheduled and calendar statuses). */
 @Module({
   imports: [ConfigModule, LoggingModule, DbModule, QueueModule, HealthModule],
-  providers: [OutboxSweeper, HistoryPurger, HistoryPurgeSchedule],
+  providers: [OutboxSweeper, HistoryPurger, HistoryPurgeSchedule, SpanUpdates, SpanEdgeFirer, SpanEdgeWorker, SpanReconciler],
 })
 export class SchedulerModule {}

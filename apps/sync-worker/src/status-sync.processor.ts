@@ -21,6 +21,7 @@ import { isTokenExpired, PlatformTokens, TokenUndecryptableError } from './platf
 import { parseSyncStatusJob } from './sync-status-job';
 import { deliveryEvent } from './delivery-event';
 import { countSyncCrash, countSyncResult } from './sync-metrics';
+import { SpanRestoreGuard } from './span-restore-guard';
 
 /** What one attempt decided; the job's fate (done, retry, give up) follows from it after the commit. */
 export type AttemptResult =
@@ -48,6 +49,7 @@ export class StatusSyncProcessor {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readings: AvailabilityRepository,
     private readonly live: LiveNotifier,
+    private readonly spanGuard: SpanRestoreGuard,
   ) {}
 
   async process(job: Job<SyncStatusJob>): Promise<string> {
@@ -155,10 +157,10 @@ export class StatusSyncProcessor {
       if (typeof next !== 'string') return next;
       [token, refreshed] = [next, true];
     }
-    let receipt: PlatformStatusReading;
+    let receipt: PlatformStatusReading | 'keep-user-status';
     for (;;) {
       try {
-        receipt = await this.push(job.platform, token, update);
+        receipt = await this.push(manager, job.platform, token, update);
         break;
       } catch (error) {
         if (!(error instanceof PlatformError)) throw error;
@@ -179,15 +181,21 @@ export class StatusSyncProcessor {
       }
     }
 
+    if (receipt === 'keep-user-status') {
+      // A schedule's or calendar's restore, but the user changed the platform's status during the span: theirs stays.
+      await record({ outcome: 'superseded' });
+      return { kind: 'done', outcome: 'superseded' };
+    }
     await this.configs.markApplied(manager, config.id, update.id, update.seq);
     await this.readings.recordReading(manager, job.userId, job.platform, receipt, 'receipt');
     await record({ outcome: 'succeeded' });
     return { kind: 'done', outcome: 'succeeded' };
   }
 
-  /** Returns the platform's receipt: what it says it shows now. */
-  private async push(platform: string, token: string, update: StatusUpdateEntity): Promise<PlatformStatusReading> {
+  /** Returns the platform's receipt: what it says it shows now (or that a span's restore must not overwrite it). */
+  private async push(manager: EntityManager, platform: string, token: string, update: StatusUpdateEntity): Promise<PlatformStatusReading | 'keep-user-status'> {
     const adapter = this.platforms.get(platform);
+    if ((await this.spanGuard.beforePush(manager, update, platform, adapter, token)) === 'keep-user-status') return 'keep-user-status';
     const status = statusOf(update, platform);
     return status ? adapter.setStatus(token, status) : adapter.clearStatus(token);
   }

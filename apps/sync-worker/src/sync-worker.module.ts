@@ -8,9 +8,10 @@ import { SyncWorkersHost } from './sync-workers.host';
 import { LiveNotifier, LivePublisher } from '@statusync/queue';
 import { StatusReadProcessor } from './status-read.processor';
 import { StatusReadWorkersHost } from './status-read-workers.host';
+import { SpanRestoreGuard } from './span-restore-guard';
 
 @Module({
   imports: [ConfigModule, LoggingModule, DbModule, PlatformsModule, HealthModule],
-  providers: [StatusSyncProcessor, PlatformTokens, SyncWorkersHost, LivePublisher, LiveNotifier, StatusReadProcessor, StatusReadWorkersHost],
+  providers: [StatusSyncProcessor, PlatformTokens, SyncWorkersHost, LivePublisher, LiveNotifier, StatusReadProcessor, StatusReadWorkersHost, SpanRestoreGuard],
 })
 export class SyncWorkerModule {}

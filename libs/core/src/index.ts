@@ -20,3 +20,4 @@ export * from './metrics/metrics';
 export * from './metrics/metrics-endpoint';
 export * from './net/ssrf-guard';
 export * from './net/safe-fetch';
+export * from './recurrence/recurrence';

@@ -14,6 +14,9 @@ import { TeamsRepository } from './repositories/teams.repository';
 import { AvailabilityRepository } from './repositories/availability.repository';
 import { CalendarsRepository } from './repositories/calendars.repository';
 import { UserScope } from './user-scope';
+import { SpansRepository } from './repositories/spans/spans.repository';
+import { SpanRestoresRepository } from './repositories/spans/span-restores.repository';
+import { SchedulesRepository } from './repositories/schedules.repository';
 
 const REPOSITORIES = [
   UserScope,
@@ -28,6 +31,9 @@ const REPOSITORIES = [
   AnalyticsRepository,
   HistoryRetentionRepository,
   CalendarsRepository,
+  SpansRepository,
+  SpanRestoresRepository,
+  SchedulesRepository,
 ];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */

@@ -17,3 +17,8 @@ export * from './repositories/analytics.repository';
 export * from './repositories/history-retention.repository';
 export * from './app-role-password';
 export * from './repositories/calendars.repository';
+export * from './repositories/spans/span-types';
+export * from './repositories/spans/spans.repository';
+export * from './repositories/spans/span-restores.repository';
+export * from './repositories/schedules.repository';
+export * from './repositories/spans/materialise-schedule';

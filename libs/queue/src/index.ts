@@ -13,3 +13,5 @@ export * from './maintenance-queue';
 export * from './queue-metrics';
 export * from './calendar-poll';
 export * from './calendar-poll.producer';
+export * from './span-edges';
+export * from './span-edge.producer';

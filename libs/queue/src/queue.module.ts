@@ -8,6 +8,8 @@ import { StatusReadProducer } from './status-read.producer';
 import { LivePublisher } from './live/live-publisher';
 import { CALENDAR_POLL_QUEUE } from './calendar-poll';
 import { CalendarPollProducer } from './calendar-poll.producer';
+import { SPAN_EDGES_QUEUE } from './span-edges';
+import { SpanEdgeProducer } from './span-edge.producer';
 
 /** The Redis connection, the status-sync queues and their typed producer: shared by every service. */
 @Module({
@@ -19,9 +21,9 @@ import { CalendarPollProducer } from './calendar-poll.producer';
         prefix: config.redis.queuePrefix,
       }),
     }),
-    ...[...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES, CALENDAR_POLL_QUEUE].map((name) => BullModule.registerQueue({ name })),
+    ...[...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES, CALENDAR_POLL_QUEUE, SPAN_EDGES_QUEUE].map((name) => BullModule.registerQueue({ name })),
   ],
-  providers: [StatusSyncProducer, StatusReadProducer, LivePublisher, CalendarPollProducer],
-  exports: [BullModule, StatusSyncProducer, StatusReadProducer, LivePublisher, CalendarPollProducer],
+  providers: [StatusSyncProducer, StatusReadProducer, LivePublisher, CalendarPollProducer, SpanEdgeProducer],
+  exports: [BullModule, StatusSyncProducer, StatusReadProducer, LivePublisher, CalendarPollProducer, SpanEdgeProducer],
 })
 export class QueueModule {}

@@ -36,6 +36,8 @@ export interface AppConfig {
   outbox: { sweepIntervalMs: number; sweepAgeMs: number };
   /** Status history older than `retentionDays` is purged every `purgeIntervalMs`, once across all schedulers. */
   history: { retentionDays: number; purgeIntervalMs: number };
+  /** Span engine: reconcile period, how far ahead edges get delayed jobs, how many days of recurrences are stored. */
+  schedules: { reconcileIntervalMs: number; jobHorizonMs: number; materialiseDays: number };
   /** Requests per caller and window; writes and reads per user, public routes per client address. */
   rateLimit: { writesPerHour: number; readsPerHour: number; publicPerMinute: number };
   /** `trustProxy` for Fastify (which address is the client's), and the browser origins CORS allows. */

@@ -124,6 +124,11 @@ export const configSchema = z
     /** Status history older than this is purged (each user's latest update and what platforms show are kept). */
     HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
     HISTORY_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(3_600_000),
+    /** How often each scheduler replica reconciles span edges (Postgres) with delayed jobs (Redis). */
+    SCHEDULE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** How far ahead edges get a delayed job, and recurring schedules are materialised into spans. */
+    SCHEDULE_JOB_HORIZON_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(15 * 60_000),
+    SCHEDULE_MATERIALISE_DAYS: z.coerce.number().int().min(1).max(366).default(14),
     RATE_LIMIT_WRITES_PER_HOUR: budget.default(100),
     RATE_LIMIT_READS_PER_HOUR: budget.default(1_000),
     RATE_LIMIT_PUBLIC_PER_MINUTE: budget.default(60),

@@ -73,6 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, sweepAgeMs: e.OUTBOX_SWEEP_AGE_MS },
     history: { retentionDays: e.HISTORY_RETENTION_DAYS, purgeIntervalMs: e.HISTORY_PURGE_INTERVAL_MS },
+    schedules: {
+      reconcileIntervalMs: e.SCHEDULE_RECONCILE_INTERVAL_MS,
+      jobHorizonMs: e.SCHEDULE_JOB_HORIZON_MS,
+      materialiseDays: e.SCHEDULE_MATERIALISE_DAYS,
+    },
     rateLimit: {
       writesPerHour: e.RATE_LIMIT_WRITES_PER_HOUR,
       readsPerHour: e.RATE_LIMIT_READS_PER_HOUR,

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 
 export type ScheduledStatusState = 'scheduled' | 'active' | 'done' | 'cancelled';
 
-/** A status to apply at `startsAt` and to restore or clear at `endsAt`. Driven by the scheduler app. */
+/** A scheduled status (its first occurrence, and a rule when it repeats); its occurrences are status_spans. Raw SQL lives in SchedulesRepository. */
 @Entity('scheduled_statuses')
 export class ScheduledStatusEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -32,6 +32,16 @@ export class ScheduledStatusEntity {
 
   @Column({ name: 'ends_at', type: 'timestamptz', nullable: true })
   endsAt: Date | null;
+
+  /** RFC 5545 RRULE repeating from startsAt in `timeZone`; null: once. */
+  @Column({ type: 'text', nullable: true })
+  rrule: string | null;
+
+  @Column({ name: 'time_zone', type: 'text', nullable: true })
+  timeZone: string | null;
+
+  @Column({ name: 'template_name', type: 'text', nullable: true })
+  templateName: string | null;
 
   @Column({ type: 'text', default: 'scheduled' })
   state: ScheduledStatusState;

@@ -5,6 +5,7 @@ import { OrgScope1764000003000 } from './1764000003000-org-scope';
 import { Templates1764000004000 } from './1764000004000-templates';
 import { Teams1764000005000 } from './1764000005000-teams';
 import { AnalyticsRetention1764000006000 } from './1764000006000-analytics-retention';
+import { Schedules1764000007000 } from './1764000007000-schedules';
 import { Calendars1764000008000 } from './1764000008000-calendars';
 import { AcceptInOneStatement1764000009000 } from './1764000009000-accept-in-one-statement';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   Templates1764000004000,
   Teams1764000005000,
   AnalyticsRetention1764000006000,
+  Schedules1764000007000,
   Calendars1764000008000,
   AcceptInOneStatement1764000009000,
 ];

@@ -1,0 +1,42 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { SPAN_EDGES_QUEUE, SpanEdgeJobName } from '@statusync/queue';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { parseFireSpanEdgeJob } from './span-edge-job';
+import { SpanEdgeFirer } from './span-edge-firer';
+
+/** Takes due span-edge jobs (every scheduler replica runs one; Postgres decides which one fires an edge). */
+@Injectable()
+export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SpanEdgeWorker.name);
+  private worker?: Worker;
+
+  constructor(
+    private readonly firer: SpanEdgeFirer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker(SPAN_EDGES_QUEUE, (job: Job) => this.run(job), {
+      connection: { url: this.config.redis.url },
+      prefix: this.config.redis.queuePrefix,
+      concurrency: 5,
+    });
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'span-edge worker connection error'));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async run(job: Job): Promise<string> {
+    if (job.name !== SpanEdgeJobName.Fire) throw new UnrecoverableError(`unknown span-edge job ${job.name}`);
+    let payload;
+    try {
+      payload = parseFireSpanEdgeJob(job.data);
+    } catch (error) {
+      throw new UnrecoverableError((error as Error).message);
+    }
+    return (await this.firer.fire(payload)).outcome;
+  }
+}

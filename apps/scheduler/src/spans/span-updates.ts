@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { PlatformConfigsRepository, SpanRestore, SpanRow, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
+import { EntityManager } from 'typeorm';
+
+/**
+ * The ordinary status updates a span edge becomes (source `schedule` or `calendar`), recorded with their pending
+ * deliveries like any API request: the sync workers and the outbox sweep then treat them as any other update.
+ */
+@Injectable()
+export class SpanUpdates {
+  constructor(
+    private readonly updates: StatusUpdatesRepository,
+    private readonly configs: PlatformConfigsRepository,
+  ) {}
+
+  /** The span's platforms that are configured now (every configured one when the span names none). */
+  async targets(db: EntityManager, span: SpanRow): Promise<string[]> {
+    const configured = (await this.configs.listForUser(db, span.userId)).map((config) => config.platform as string);
+    return span.platforms ? configured.filter((platform) => span.platforms!.includes(platform)) : configured;
+  }
+
+  /** Shows the span's status on `platforms` until `expiresAt` (the block's end, so a platform clears it if we are down). */
+  async set(db: EntityManager, span: SpanRow, platforms: string[], expiresAt: Date | null, edge: string): Promise<StatusUpdateEntity> {
+    const { update } = await this.updates.create(db, {
+      userId: span.userId,
+      kind: 'set',
+      preset: null,
+      emoji: span.status.emoji,
+      message: span.status.message,
+      limitedAvailability: span.status.limitedAvailability,
+      expiresAt,
+      platforms,
+      idempotencyKey: null,
+      requestFingerprint: null,
+      requestId: `span.${span.id}.${edge}`,
+      source: span.source,
+      templateId: span.templateId ?? null,
+      templateName: span.templateName ?? null,
+    });
+    return update;
+  }
+
+  /**
+   * Puts back what one platform showed before the block: that status with its original expiry while that is
+   * still ahead, else a clear.
+   */
+  async restore(db: EntityManager, span: SpanRow, row: SpanRestore, now: Date): Promise<StatusUpdateEntity> {
+    const { emoji, message, expiresAt } = row.previous;
+    const hadStatus = (emoji || message) && (expiresAt === null || expiresAt > now);
+    const { update } = await this.updates.create(db, {
+      userId: span.userId,
+      kind: hadStatus ? 'set' : 'clear',
+      preset: null,
+      emoji: hadStatus ? emoji : null,
+      message: hadStatus ? message : null,
+      limitedAvailability: false,
+      expiresAt: hadStatus ? expiresAt : null,
+      platforms: [row.platform],
+      idempotencyKey: null,
+      requestFingerprint: null,
+      requestId: `span.${span.id}.restore`,
+      source: span.source,
+    });
+    return update;
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+/** One platform's part of a user's open block of merged spans. */
+export interface SpanRestore {
+  userId: string;
+  platform: string;
+  shownSpanId: string;
+  /** The update that opened the block. */
+  setUpdateId: string;
+  /** The block's update now on the platform (the opener's, or a later span's within the block). */
+  shownUpdateId: string;
+  openedSeq: string;
+  capturedAt: Date | null;
+  previous: { emoji: string | null; message: string | null; expiresAt: Date | null };
+  endedAt: Date | null;
+  restoreUpdateId: string | null;
+}
+
+interface Row {
+  user_id: string;
+  platform: string;
+  shown_span_id: string;
+  set_update_id: string;
+  shown_update_id: string;
+  opened_seq: string;
+  captured_at: Date | null;
+  prev_emoji: string | null;
+  prev_message: string | null;
+  prev_expires_at: Date | null;
+  ended_at: Date | null;
+  restore_update_id: string | null;
+}
+
+const toRestore = (row: Row): SpanRestore => ({
+  userId: row.user_id,
+  platform: row.platform,
+  shownSpanId: row.shown_span_id,
+  setUpdateId: row.set_update_id,
+  shownUpdateId: row.shown_update_id,
+  openedSeq: row.opened_seq,
+  capturedAt: row.captured_at,
+  previous: { emoji: row.prev_emoji, message: row.prev_message, expiresAt: row.prev_expires_at },
+  endedAt: row.ended_at,
+  restoreUpdateId: row.restore_update_id,
+});
+
+/**
+ * What each platform showed before a block of spans began (read back by the worker in the job that sets
+ * ours) and, at the block's end, the update that restores it. One row per user and platform: a new block
+ * replaces the last one's row. Every method takes the user-scoped transaction.
+ */
+@Injectable()
+export class SpanRestoresRepository {
+  async openBlock(db: EntityManager, userId: string, platforms: string[], spanId: string, setUpdateId: string, openedSeq: string): Promise<void> {
+    await db.query(
+      `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq)
+       SELECT $1, platform, $3, $4, $4, $5 FROM unnest($2::text[]) AS platform
+       ON CONFLICT (user_id, platform) DO UPDATE SET shown_span_id = $3, set_update_id = $4, shown_update_id = $4, opened_seq = $5, captured_at = NULL,
+         prev_emoji = NULL, prev_message = NULL, prev_expires_at = NULL, ended_at = NULL, restore_update_id = NULL, outcome = NULL`,
+      [userId, platforms, spanId, setUpdateId, openedSeq],
+    );
+  }
+
+  /** The user's open block (one row per platform), if any. */
+  async openRows(db: EntityManager, userId: string): Promise<SpanRestore[]> {
+    const rows = (await db.query(`SELECT * FROM span_restores WHERE user_id = $1 AND ended_at IS NULL ORDER BY platform`, [userId])) as Row[];
+    return rows.map(toRestore);
+  }
+
+  /** Another span of the block now shows on `platforms`; the previous status captured at the block's start stays. */
+  async switchTo(db: EntityManager, userId: string, platforms: string[], spanId: string, setUpdateId: string | null): Promise<void> {
+    await db.query(
+      `UPDATE span_restores SET shown_span_id = $3, shown_update_id = COALESCE($4, shown_update_id)
+       WHERE user_id = $1 AND platform = ANY($2::text[]) AND ended_at IS NULL`,
+      [userId, platforms, spanId, setUpdateId],
+    );
+  }
+
+  async end(db: EntityManager, userId: string, platform: string, restoreUpdateId: string | null, outcome: string): Promise<void> {
+    await db.query(
+      `UPDATE span_restores SET ended_at = now(), restore_update_id = $3, outcome = $4 WHERE user_id = $1 AND platform = $2`,
+      [userId, platform, restoreUpdateId, outcome],
+    );
+  }
+
+  /**
+   * The open block on `platform` that update `updateId` belongs to, if nothing has captured the platform's previous
+   * status yet: whichever of the block's updates reaches the platform first reads it back.
+   */
+  async toCapture(db: EntityManager, updateId: string, platform: string): Promise<SpanRestore | null> {
+    const rows = (await db.query(
+      `SELECT * FROM span_restores WHERE (set_update_id = $1 OR shown_update_id = $1) AND platform = $2 AND captured_at IS NULL AND ended_at IS NULL`,
+      [updateId, platform],
+    )) as Row[];
+    return rows[0] ? toRestore(rows[0]) : null;
+  }
+
+  async capture(db: EntityManager, userId: string, platform: string, previous: SpanRestore['previous']): Promise<void> {
+    await db.query(
+      `UPDATE span_restores SET captured_at = now(), prev_emoji = $3, prev_message = $4, prev_expires_at = $5 WHERE user_id = $1 AND platform = $2`,
+      [userId, platform, previous.emoji, previous.message, previous.expiresAt],
+    );
+  }
+
+  /** The block that update `updateId` restores on `platform`, if it is a restore. */
+  async restoredBy(db: EntityManager, updateId: string, platform: string): Promise<SpanRestore | null> {
+    const rows = (await db.query(`SELECT * FROM span_restores WHERE restore_update_id = $1 AND platform = $2`, [updateId, platform])) as Row[];
+    return rows[0] ? toRestore(rows[0]) : null;
+  }
+
+  /** Platforms on which the user made their own update (not a schedule's or calendar's) after `seq`. */
+  async changedByUserSince(db: EntityManager, userId: string, seq: string): Promise<Set<string>> {
+    const rows = (await db.query(
+      `SELECT DISTINCT unnest(platforms) AS platform FROM status_updates
+       WHERE user_id = $1 AND seq > $2 AND source NOT IN ('schedule', 'calendar')`,
+      [userId, seq],
+    )) as { platform: string }[];
+    return new Set(rows.map((row) => row.platform));
+  }
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf, SpanDbRow, toSpan } from './span-rows';
+import type { DueEdge, ReplaceResult, ReplaceSpans, SpanEdge, SpanRow, SpanSource } from './span-types';
+
+/**
+ * The span engine's store: timed spans of a user from any source (schedules, calendars). A source only ever
+ * calls `replaceForSource` with the spans it computed; the scheduler fires their edges. Every method but
+ * `dueEdges` takes the user-scoped transaction (UserScope) it runs in.
+ */
+@Injectable()
+export class SpansRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Makes the stored spans of one source equal `spans` (within `window` if given): upserts each by its
+   * occurrence key, cancels the ones that are gone and have not started, and ends now the ones that are gone
+   * but already running. A span whose end has fired is never changed. Idempotent.
+   */
+  async replaceForSource(db: EntityManager, input: ReplaceSpans): Promise<ReplaceResult> {
+    const changed: SpanRow[] = [];
+    for (const span of input.spans) {
+      const rows = (await db.query(
+        `INSERT INTO status_spans AS s (user_id, source, source_id, occurrence_key, starts_at, ends_at, emoji, message,
+                                        limited_availability, platforms, template_id, template_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (source, source_id, occurrence_key) DO UPDATE SET
+           starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, emoji = EXCLUDED.emoji, message = EXCLUDED.message,
+           limited_availability = EXCLUDED.limited_availability, platforms = EXCLUDED.platforms,
+           template_id = EXCLUDED.template_id, template_name = EXCLUDED.template_name, cancelled_at = NULL, updated_at = now()
+         WHERE NOT EXISTS (SELECT 1 FROM span_edges e WHERE e.span_id = s.id AND e.edge = 'end')
+           AND (s.starts_at, s.ends_at, s.emoji, s.message, s.limited_availability, s.platforms, s.cancelled_at)
+               IS DISTINCT FROM (EXCLUDED.starts_at, EXCLUDED.ends_at, EXCLUDED.emoji, EXCLUDED.message,
+                                 EXCLUDED.limited_availability, EXCLUDED.platforms, NULL::timestamptz)
+         RETURNING *`,
+        [
+          input.userId,
+          input.source,
+          input.sourceId,
+          span.occurrenceKey,
+          span.startsAt,
+          span.endsAt,
+          span.status.emoji,
+          span.status.message,
+          span.status.limitedAvailability,
+          span.platforms,
+          span.templateId ?? null,
+          span.templateName ?? null,
+        ],
+      )) as SpanDbRow[];
+      if (rows[0]) changed.push(toSpan(rows[0]));
+    }
+    const keys = input.spans.map((span) => span.occurrenceKey);
+    const windowed = input.window ? `AND starts_at >= $4 AND starts_at < $5` : '';
+    const params: unknown[] = [input.source, input.sourceId, keys, ...(input.window ? [input.window.from, input.window.to] : [])];
+    const gone = `source = $1 AND source_id = $2 AND occurrence_key <> ALL($3::text[]) AND cancelled_at IS NULL ${windowed}`;
+    const cancelled = rowsOf<{ id: string }>(await db.query(
+      `UPDATE status_spans SET cancelled_at = now(), updated_at = now()
+       WHERE ${gone} AND NOT EXISTS (SELECT 1 FROM span_edges e WHERE e.span_id = status_spans.id AND e.edge = 'start')
+       RETURNING id`,
+      params,
+    ));
+    const ended = rowsOf<SpanDbRow>(await db.query(
+      `UPDATE status_spans SET ends_at = greatest(now(), starts_at + interval '1 millisecond'), cancelled_at = now(), updated_at = now()
+       WHERE ${gone} AND (ends_at IS NULL OR ends_at > now())
+         AND NOT EXISTS (SELECT 1 FROM span_edges e WHERE e.span_id = status_spans.id AND e.edge = 'end')
+       RETURNING *`,
+      params,
+    ));
+    return { changed, cancelledIds: cancelled.map((row) => row.id), endedNow: ended.map(toSpan) };
+  }
+
+  /** Cancels every span of a source (a deleted schedule or calendar). */
+  cancelSource(db: EntityManager, userId: string, source: SpanSource, sourceId: string): Promise<ReplaceResult> {
+    return this.replaceForSource(db, { userId, source, sourceId, spans: [] });
+  }
+
+  async findById(db: EntityManager, id: string): Promise<SpanRow | null> {
+    const rows = (await db.query(`SELECT * FROM status_spans WHERE id = $1`, [id])) as SpanDbRow[];
+    return rows[0] ? toSpan(rows[0]) : null;
+  }
+
+  /** Spans of a source overlapping [from, to), in order. */
+  async listForSource(db: EntityManager, source: SpanSource, sourceId: string, from: Date, to: Date): Promise<SpanRow[]> {
+    const rows = (await db.query(
+      `SELECT * FROM status_spans WHERE source = $1 AND source_id = $2 AND cancelled_at IS NULL
+         AND starts_at < $4 AND (ends_at IS NULL OR ends_at > $3) ORDER BY starts_at`,
+      [source, sourceId, from, to],
+    )) as SpanDbRow[];
+    return rows.map(toSpan);
+  }
+
+  /** A user's spans that have not ended by `at` (for merging), in order of start. */
+  async liveForUser(db: EntityManager, userId: string, at: Date, limit = 500): Promise<SpanRow[]> {
+    const rows = (await db.query(
+      `SELECT * FROM status_spans WHERE user_id = $1 AND ends_at IS NOT NULL AND ends_at > $2 AND cancelled_at IS NULL
+       ORDER BY starts_at LIMIT $3`,
+      [userId, at, limit],
+    )) as SpanDbRow[];
+    return rows.map(toSpan);
+  }
+
+  /**
+   * Claims an edge: true for the one caller (replica, retry, replayed job) that records it first. Call inside the
+   * transaction that does the edge's work, so a failure un-claims it.
+   */
+  async claimEdge(db: EntityManager, span: SpanRow, edge: SpanEdge): Promise<boolean> {
+    const rows = (await db.query(
+      `INSERT INTO span_edges (span_id, edge, user_id, outcome) VALUES ($1, $2, $3, 'claimed')
+       ON CONFLICT (span_id, edge) DO NOTHING RETURNING span_id`,
+      [span.id, edge, span.userId],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  async settleEdge(db: EntityManager, spanId: string, edge: SpanEdge, outcome: string, updateIds: string[]): Promise<void> {
+    await db.query(`UPDATE span_edges SET outcome = $3, update_ids = $4 WHERE span_id = $1 AND edge = $2`, [spanId, edge, outcome, updateIds]);
+  }
+
+  async edgesOf(db: EntityManager, spanId: string): Promise<{ edge: SpanEdge; outcome: string; updateIds: string[] }[]> {
+    return db.query(`SELECT edge, outcome, update_ids AS "updateIds" FROM span_edges WHERE span_id = $1 ORDER BY fired_at`, [spanId]);
+  }
+
+  /** Across users (scheduler only): edges due before `until` that have not fired. */
+  async dueEdges(until: Date, limit: number): Promise<DueEdge[]> {
+    const rows = (await this.dataSource.query(`SELECT span_id, user_id, edge, due_at FROM statusync_due_span_edges($1, $2)`, [until, limit])) as {
+      span_id: string;
+      user_id: string;
+      edge: SpanEdge;
+      due_at: Date;
+    }[];
+    return rows.map((row) => ({ spanId: row.span_id, userId: row.user_id, edge: row.edge, dueAt: row.due_at }));
+  }
+}

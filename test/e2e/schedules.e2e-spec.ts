@@ -1,0 +1,158 @@
+import { Queue } from 'bullmq';
+import { SPAN_EDGES_QUEUE, spanEdgeJobId } from '@statusync/queue';
+import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
+import { E2E } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
+
+const SCHEDULES = '/api/v1/status/schedules';
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+/**
+ * Scheduled statuses end to end: the API, the scheduler's span engine, the sync worker (read back before set,
+ * restore after) and the platform fakes. Spans last seconds; every wait is on observable state.
+ */
+jest.setTimeout(60_000);
+
+describe('scheduled statuses', () => {
+  let stack: TestStack;
+  let user: TestUser;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    stack = await startStack('schedules', { services: ['api-gateway', 'sync-worker', 'scheduler'], env: { SCHEDULE_RECONCILE_INTERVAL_MS: '1000' } });
+    queue = new Queue(SPAN_EDGES_QUEUE, { connection: { url: E2E.redisUrl }, prefix: stack.queuePrefix });
+  }, 90_000);
+
+  afterAll(async () => {
+    await queue?.close();
+    await stack?.stop();
+  });
+
+  beforeEach(async () => {
+    user = await newUser(stack);
+  });
+
+  const manual = async (who: TestUser, body: object) => {
+    const answer = await stack.api.post('/api/v1/status/update', who.jwt, body);
+    expect(answer.status).toBe(202);
+    return settled(stack, who, answer.body.id);
+  };
+  const shows = (who: TestUser, emoji: string, text: string) =>
+    stack.slack.profileOf(who.slackUserId).status_emoji === emoji && stack.slack.profileOf(who.slackUserId).status_text === text && stack.github.statusOf(who.githubLogin)?.message === text;
+
+  it('sets the status on both platforms at startsAt and restores exactly the previous one (with its expiry) at endsAt', async () => {
+    const expiresAt = new Date(Date.now() + 3 * 3600_000);
+    expiresAt.setUTCMilliseconds(0);
+    await manual(user, { emoji: ':coffee:', message: 'Coffee', expiresAt: expiresAt.toISOString() });
+    const before = stack.slack.profileOf(user.slackUserId);
+
+    const startsAt = inSeconds(3);
+    const created = await stack.api.post(SCHEDULES, user.jwt, { startsAt, endsAt: inSeconds(6), status: { emoji: ':no_entry:', message: 'At the dentist', limitedAvailability: true } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), rrule: null, nextOccurrences: [{ startsAt, endsAt: expect.any(String) }] });
+
+    await waitFor(() => shows(user, ':no_entry:', 'At the dentist'), 'the scheduled status on both platforms', 20_000);
+    const setAt = Date.now();
+    expect(setAt - Date.parse(startsAt)).toBeLessThan(5_000);
+    expect(stack.github.statusOf(user.githubLogin)).toMatchObject({ indicatesLimitedAvailability: true });
+
+    await waitFor(() => shows(user, ':coffee:', 'Coffee'), 'the previous status restored', 20_000);
+    expect(stack.slack.profileOf(user.slackUserId)).toEqual(before);
+    expect(Date.parse(stack.github.statusOf(user.githubLogin)!.expiresAt!)).toBe(expiresAt.getTime());
+    const { rows } = await stack.db.query(`SELECT source, kind FROM status_updates WHERE user_id = (SELECT user_id FROM scheduled_statuses WHERE id = $1) ORDER BY seq`, [created.body.id]);
+    expect(rows.map((r) => r.source)).toEqual(['manual', 'schedule', 'schedule', 'schedule']);
+  });
+
+  it('keeps a status the user set by hand during the span', async () => {
+    await manual(user, { emoji: ':coffee:', message: 'Coffee' });
+    const created = await stack.api.post(SCHEDULES, user.jwt, { startsAt: inSeconds(2), endsAt: inSeconds(7), status: { emoji: ':sandwich:', message: 'Lunch' } });
+    expect(created.status).toBe(201);
+    await waitFor(() => shows(user, ':sandwich:', 'Lunch'), 'the scheduled status', 20_000);
+    await manual(user, { emoji: ':palm_tree:', message: 'Gone home' });
+    const span = (await stack.db.query(`SELECT id, ends_at FROM status_spans WHERE source_id = $1`, [created.body.id])).rows[0];
+    await waitFor(async () => (await stack.db.query(`SELECT 1 FROM span_edges WHERE span_id = $1 AND edge = 'end'`, [span.id])).rowCount === 1, 'the end edge', 20_000);
+    const { rows } = await stack.db.query(`SELECT platform, outcome FROM span_restores WHERE shown_span_id = $1 ORDER BY platform`, [span.id]);
+    expect(rows).toEqual([
+      { platform: 'github', outcome: 'kept-user-status' },
+      { platform: 'slack', outcome: 'kept-user-status' },
+    ]);
+    expect(shows(user, ':palm_tree:', 'Gone home')).toBe(true);
+  });
+
+  it('deleting a schedule cancels its future firings', async () => {
+    const created = await stack.api.post(SCHEDULES, user.jwt, { startsAt: inSeconds(3), endsAt: inSeconds(5), status: { emoji: ':sandwich:', message: 'Lunch' } });
+    expect({ status: created.status, body: created.body }).toMatchObject({ status: 201 });
+    const span = (await stack.db.query(`SELECT id, user_id, starts_at FROM status_spans WHERE source_id = $1`, [created.body.id])).rows[0];
+    expect((await stack.api.delete(`${SCHEDULES}/${created.body.id}`, user.jwt)).status).toBe(204);
+    expect((await stack.api.get(`${SCHEDULES}/${created.body.id}`, user.jwt)).status).toBe(404);
+    const jobId = spanEdgeJobId({ spanId: span.id, edge: 'start', at: span.starts_at.getTime() });
+    const job = await waitFor(async () => {
+      const found = await queue.getJob(jobId);
+      return found && (await found.getState()) === 'completed' && found;
+    }, 'the start job to run', 20_000);
+    expect(job.returnvalue).toBe('cancelled');
+    const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM status_updates WHERE user_id = $1`, [span.user_id]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('repeats in the user\'s zone, lists, previews occurrences and reads one schedule', async () => {
+    const created = await stack.api.post(SCHEDULES, user.jwt, {
+      startsAt: '2027-03-22T11:00:00Z',
+      endsAt: '2027-03-22T12:00:00Z',
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+      timeZone: 'Europe/Berlin',
+      status: { emoji: ':sandwich:', message: 'Lunch' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.nextOccurrences).toHaveLength(5);
+    const preview = await stack.api.get(`${SCHEDULES}/${created.body.id}/occurrences?from=2027-03-25T00:00:00Z&to=2027-03-31T00:00:00Z`, user.jwt);
+    expect(preview.status).toBe(200);
+    expect(preview.body.occurrences.map((o: { startsAt: string }) => o.startsAt)).toEqual([
+      '2027-03-25T11:00:00.000Z',
+      '2027-03-26T11:00:00.000Z',
+      '2027-03-29T10:00:00.000Z',
+      '2027-03-30T10:00:00.000Z',
+    ]);
+    expect((await stack.api.get(`${SCHEDULES}/${created.body.id}`, user.jwt)).body).toEqual(created.body);
+    expect((await stack.api.get(SCHEDULES, user.jwt)).body.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
+  });
+
+  it('refuses bad input with 400 naming the field, unknown ids with 404, and changes nothing', async () => {
+    const fingerprint = async () => JSON.stringify((await stack.db.query(`SELECT (SELECT count(*) FROM scheduled_statuses) a, (SELECT count(*) FROM status_spans) b`)).rows);
+    const before = await fingerprint();
+    const status = { emoji: ':sandwich:', message: 'Lunch' };
+    const cases: [object, string][] = [
+      [{ startsAt: inSeconds(60), endsAt: inSeconds(120), status, rrule: 'FREQ=SOMETIMES' }, 'rrule'],
+      [{ startsAt: inSeconds(60), endsAt: inSeconds(120), status, rrule: 'FREQ=DAILY;FOO=1' }, 'rrule'],
+      [{ startsAt: inSeconds(60), endsAt: inSeconds(120), status, rrule: 'FREQ=MINUTELY' }, 'rrule'],
+      [{ startsAt: inSeconds(60), status, rrule: 'FREQ=DAILY' }, 'endsAt'],
+      [{ startsAt: inSeconds(60), endsAt: inSeconds(120), status, timeZone: 'Mars/Olympus' }, 'timeZone'],
+      [{ startsAt: inSeconds(60), endsAt: inSeconds(30), status }, 'endsAt'],
+      [{ startsAt: inSeconds(-3600), endsAt: inSeconds(60), status }, 'startsAt'],
+      [{ startsAt: 'tomorrow', status }, 'startsAt'],
+      [{ startsAt: inSeconds(60) }, 'status'],
+      [{ startsAt: inSeconds(60), status, templateId: '5b1f8a52-7c3e-4d8e-9f0a-1b2c3d4e5f60' }, 'status'],
+      [{ startsAt: inSeconds(60), templateId: '5b1f8a52-7c3e-4d8e-9f0a-1b2c3d4e5f60' }, 'templateId'],
+      [{ startsAt: inSeconds(60), status: { emoji: ':sandwich:', platforms: ['myspace'] } }, 'status.platforms'],
+    ];
+    for (const [body, field] of cases) {
+      const answer = await stack.api.post(SCHEDULES, user.jwt, body);
+      expect({ status: answer.status, fields: answer.body.errors?.map((e: { field: string }) => e.field) }).toEqual({ status: 400, fields: expect.arrayContaining([field]) });
+    }
+    const unknown = '5b1f8a52-7c3e-4d8e-9f0a-1b2c3d4e5f60';
+    expect((await stack.api.get(`${SCHEDULES}/${unknown}`, user.jwt)).status).toBe(404);
+    expect((await stack.api.delete(`${SCHEDULES}/${unknown}`, user.jwt)).status).toBe(404);
+    expect((await stack.api.get(`${SCHEDULES}/${unknown}/occurrences`, user.jwt)).status).toBe(404);
+    expect((await stack.api.get(`${SCHEDULES}/not-a-uuid`, user.jwt)).status).toBe(400);
+    const other = await newUser(stack, []);
+    const mine = await stack.api.post(SCHEDULES, user.jwt, { startsAt: inSeconds(3600), endsAt: inSeconds(7200), status });
+    const afterMine = await fingerprint();
+    expect((await stack.api.get(`${SCHEDULES}/${mine.body.id}`, other.jwt)).status).toBe(404);
+    expect((await stack.api.delete(`${SCHEDULES}/${mine.body.id}`, other.jwt)).status).toBe(404);
+    const window = await stack.api.get(`${SCHEDULES}/${mine.body.id}/occurrences?from=2027-01-01T00:00:00Z&to=2029-01-01T00:00:00Z`, user.jwt);
+    expect(window.status).toBe(400);
+    expect(window.body.errors[0].field).toBe('to');
+    expect(afterMine).not.toBe(before);
+    expect(await fingerprint()).toBe(afterMine);
+  });
+});
