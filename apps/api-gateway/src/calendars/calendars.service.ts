@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CalendarInputError } from '@statusync/calendar';
 import { engineRules, FeedProblem, openFeedUrl, readCalendar, redactFeedUrl, sealFeedUrl } from '@statusync/calendar-feeds';
 import { APP_CONFIG, AppConfig, checkFetchableUrl, ProblemException, TokenCipher, UnsafeUrlError } from '@statusync/core';
-import { CalendarsRepository, UserScope } from '@statusync/db';
-import { CalendarPollProducer } from '@statusync/queue';
+import { CalendarsRepository, SpansRepository, UserScope } from '@statusync/db';
+import { CalendarPollProducer, SpanEdgeProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { calendarView } from './calendar-view';
@@ -27,6 +27,8 @@ export class CalendarsService {
     private readonly scope: UserScope,
     private readonly calendars: CalendarsRepository,
     private readonly poller: CalendarPollProducer,
+    private readonly spans: SpansRepository,
+    private readonly spanEdges: SpanEdgeProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cipher = new TokenCipher(config.tokenEncryptionKeys);
@@ -86,8 +88,14 @@ export class CalendarsService {
     return calendarView(row, org);
   }
 
+  /** Also cancels the calendar's statuses to come; one under way ends now, so what it replaced comes back. */
   async remove(user: AuthUser, id: string): Promise<void> {
-    if (!(await this.run(user, (db) => this.calendars.remove(db, id)))) throw notFound();
+    const ended = await this.run(user, async (db) => {
+      const cancelled = await this.spans.cancelSource(db, user.id, 'calendar', id);
+      return (await this.calendars.remove(db, id)) ? cancelled.endedNow : null;
+    });
+    if (!ended) throw notFound();
+    if (ended.length > 0) await this.spanEdges.schedule(ended);
   }
 
   /** Reads the source now through the same code as the poller (no ETag: a preview always needs the body). */
