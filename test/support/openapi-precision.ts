@@ -28,6 +28,7 @@ export function precisionFaults(document: Json): string[] {
   }
   for (const [path, item] of Object.entries<Json>(document.paths)) {
     for (const [method, operation] of Object.entries<Json>(item)) {
+      for (const parameter of operation.parameters ?? []) if (!parameter.schema?.type) faults.push(`${method} ${path}: parameter ${parameter.name} without a type`);
       if (!path.startsWith('/api/v1/')) continue;
       const responses = operation.responses as Json;
       if (!responses['429']?.headers?.['Retry-After']) faults.push(`${method} ${path}: no 429 with Retry-After`);

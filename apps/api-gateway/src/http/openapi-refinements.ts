@@ -33,8 +33,9 @@ const TOO_MANY_REQUESTS = {
  * What @nestjs/swagger's decorators cannot say, added to the built document so that generated clients are exact:
  * - every /api/v1 operation passes RateLimitGuard: RateLimit-* on its answers, and a 429 with Retry-After;
  * - 202s carry Location and (on a replay) Idempotent-Replayed; 503s carry Retry-After;
+ * - a path or query parameter declared without a type (@ApiParam with only a format) is a string on the wire;
  * - operations without a bearer requirement are public (`security: []`, said explicitly);
- * - a status update needs a message or an emoji (StatusRequests.update refuses neither), as `anyOf`.
+ * - a status update needs a message or an emoji (StatusRequests.update refuses a body with neither).
  */
 export function refineDocument(document: OpenAPIObject): OpenAPIObject {
   const doc = document as Json;
@@ -44,11 +45,11 @@ export function refineDocument(document: OpenAPIObject): OpenAPIObject {
       const operation = item[method] as Json | undefined;
       if (!operation) continue;
       operation.security ??= [];
+      typeParameters(operation);
       if (path.startsWith('/api/v1/')) refineLimited(operation);
     }
   }
-  const update = doc.components.schemas.StatusUpdateDto as Json | undefined;
-  if (update) update.anyOf = [{ required: ['message'] }, { required: ['emoji'] }];
+  requireMessageOrEmoji(doc);
   return document;
 }
 
@@ -59,4 +60,29 @@ function refineLimited(operation: Json): void {
     if (status === '503') response.headers = { ...response.headers, 'Retry-After': ref('Retry-After') };
   }
   operation.responses['429'] ??= TOO_MANY_REQUESTS;
+}
+
+/**
+ * The body of POST /status/update as `anyOf` two alternatives, each StatusUpdateDto with one field required. This
+ * spelling (allOf + required per branch) is the one openapi-typescript turns into an exact union of WithRequired<>.
+ */
+function requireMessageOrEmoji(doc: Json): void {
+  const content = doc.paths['/api/v1/status/update']?.post?.requestBody?.content?.['application/json'];
+  if (!content) return;
+  const base = { $ref: '#/components/schemas/StatusUpdateDto' };
+  doc.components.schemas.StatusUpdateBody = {
+    description: 'A status update: StatusUpdateDto with at least `message` or `emoji`',
+    anyOf: [
+      { allOf: [base], required: ['message'] },
+      { allOf: [base], required: ['emoji'] },
+    ],
+  };
+  content.schema = { $ref: '#/components/schemas/StatusUpdateBody' };
+}
+
+function typeParameters(operation: Json): void {
+  for (const parameter of (operation.parameters ?? []) as Json[]) {
+    const schema = (parameter.schema ??= {}) as Json;
+    if (!schema.type && !schema.$ref && !schema.allOf) schema.type = 'string';
+  }
 }

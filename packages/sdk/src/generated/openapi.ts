@@ -552,7 +552,7 @@ export interface components {
             emoji?: string;
             /** @description Shows "busy" on GitHub */
             limitedAvailability?: boolean;
-        } | unknown | unknown;
+        };
         AcceptedUpdateView: {
             id: string;
             /** Format: date-time */
@@ -859,6 +859,8 @@ export interface components {
             /** @description The platform's own error code */
             platformError?: string;
         };
+        /** @description A status update: StatusUpdateDto with at least `message` or `emoji` */
+        StatusUpdateBody: WithRequired<components["schemas"]["StatusUpdateDto"], "message"> | WithRequired<components["schemas"]["StatusUpdateDto"], "emoji">;
     };
     responses: never;
     parameters: never;
@@ -916,6 +918,7 @@ export type SchemaTemplateUsesView = components['schemas']['TemplateUsesView'];
 export type SchemaAnalyticsView = components['schemas']['AnalyticsView'];
 export type SchemaFieldProblemView = components['schemas']['FieldProblemView'];
 export type SchemaProblemView = components['schemas']['ProblemView'];
+export type SchemaStatusUpdateBody = components['schemas']['StatusUpdateBody'];
 export type HeaderRateLimitLimit = components['headers']['RateLimit-Limit'];
 export type HeaderRateLimitRemaining = components['headers']['RateLimit-Remaining'];
 export type HeaderRateLimitReset = components['headers']['RateLimit-Reset'];
@@ -1412,7 +1415,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StatusUpdateDto"];
+                "application/json": components["schemas"]["StatusUpdateBody"];
             };
         };
         responses: {
@@ -3285,3 +3288,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};
