@@ -673,7 +673,7 @@ export interface components {
              * @default personal
              * @enum {string}
              */
-            scope: "personal" | "org";
+            scope?: "personal" | "org";
         };
         TemplateView: {
             id: string;
@@ -1314,11 +1314,11 @@ export interface operations {
         parameters: {
             query: {
                 /** @description The provider's one-time code */
-                code?: unknown;
+                code?: string;
                 /** @description The state from the authorize URL, echoed by the provider */
-                state: unknown;
+                state: string;
                 /** @description Set by the provider instead of `code` when the person declined or the request was refused */
-                error?: unknown;
+                error?: string;
             };
             header?: never;
             path: {
@@ -1593,7 +1593,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The `id` of the 202 answer */
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2008,7 +2008,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2074,7 +2074,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2148,7 +2148,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2239,7 +2239,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2389,7 +2389,7 @@ export interface operations {
             };
             path: {
                 /** @description working, lunch, away, busy, or any template name */
-                name: unknown;
+                name: string;
             };
             cookie?: never;
         };
@@ -2612,7 +2612,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2687,7 +2687,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2761,7 +2761,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -2850,8 +2850,8 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The member's JWT `sub` */
-                subject: unknown;
-                id: unknown;
+                subject: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -2936,8 +2936,8 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The member's JWT `sub` */
-                subject: unknown;
-                id: unknown;
+                subject: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -3015,7 +3015,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -3093,7 +3093,7 @@ export interface operations {
                 "Last-Event-ID"?: string;
             };
             path: {
-                id: unknown;
+                id: string;
             };
             cookie?: never;
         };
