@@ -35,8 +35,11 @@ function describe(error: unknown): { message: string; code: number; problem?: un
     const hint = error.status === 401 ? ' (log in again: statusync login)' : '';
     return { message: `${error.message}${hint}${fields}`, code, problem: error.problem };
   }
-  const cause = (error as { cause?: { code?: string } })?.cause?.code;
-  if (error instanceof TypeError && cause) return { message: `cannot reach the API (${cause})`, code: EXIT.unreachable };
+  // fetch's own failure (refused, DNS, TLS): a TypeError whose cause says why.
+  if (error instanceof TypeError && error.message === 'fetch failed') {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return { message: `cannot reach the API (${cause?.code ?? cause?.message ?? 'network error'})`, code: EXIT.unreachable };
+  }
   return { message: error instanceof Error ? error.message : String(error), code: EXIT.apiError };
 }
 

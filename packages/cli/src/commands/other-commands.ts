@@ -15,13 +15,16 @@ export function registerOtherCommands(program: Command, globals: Globals): void 
   program
     .command('login')
     .description('Save the API URL and a token (checked first) in your config dir, readable by you only')
-    .requiredOption('--url <url>', 'the gateway, e.g. https://statusync.example.com')
-    .requiredOption('--token <jwt>', 'a bearer JWT')
-    .action(async (options: { url: string; token: string }) => {
-      const out = createOutput(Boolean(globals().json));
-      const me = await createStatusyncClient({ baseUrl: options.url, token: options.token }).me.get();
-      const file = saveConfig({ apiUrl: options.url, token: options.token });
-      out.print(`Logged in to ${options.url} as ${me.subject}${me.orgId ? ` (${me.orgId}, ${me.role})` : ''}; saved in ${file}`, { apiUrl: options.url, subject: me.subject, configFile: file });
+    .option('--url <url>', 'the gateway, e.g. https://statusync.example.com')
+    // --token is the program's own option (it may stand anywhere on the line), read here through globals().
+    .action(async (options: { url?: string }) => {
+      const { json, token, apiUrl } = globals();
+      const url = options.url ?? apiUrl;
+      if (!url || !token) throw new CliError('login needs --url <API URL> and --token <JWT>', EXIT.usage);
+      const out = createOutput(Boolean(json));
+      const me = await createStatusyncClient({ baseUrl: url, token }).me.get();
+      const file = saveConfig({ apiUrl: url, token });
+      out.print(`Logged in to ${url} as ${me.subject}${me.orgId ? ` (${me.orgId}, ${me.role})` : ''}; saved in ${file}`, { apiUrl: url, subject: me.subject, configFile: file });
     });
 
   const templates = program.command('templates').description('Your templates and presets');
