@@ -7,6 +7,9 @@ const aliases = {
   '^@statusync/db$': '<rootDir>/libs/db/src/index.ts',
   '^@statusync/platforms$': '<rootDir>/libs/platforms/src/index.ts',
   '^@statusync/queue$': '<rootDir>/libs/queue/src/index.ts',
+  '^@statusync/sdk$': '<rootDir>/packages/sdk/src/index.ts',
+  // packages/* are ESM-ready sources whose relative imports end in .js (resolved to the .ts file here).
+  '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = {
   testEnvironment: 'node',
@@ -19,7 +22,7 @@ module.exports = {
   // Used by `npm run test:cov` (scripts/coverage.js), which merges it with the services' own V8 coverage.
   collectCoverageFrom: ['<rootDir>/apps/*/src/**/*.ts', '<rootDir>/libs/*/src/**/*.ts', '!**/*.spec.ts'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // The OpenAPI-driven fuzzer (test/fuzz) runs the built services like the e2e tests, on the same harness.
     { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.fuzz-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },

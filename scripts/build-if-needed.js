@@ -7,7 +7,7 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const stamp = join(root, 'dist', '.build-stamp');
-const SOURCES = ['apps', 'libs', 'scripts', 'test/fakes', 'bench', 'tsconfig.base.json', 'tsconfig.build.json', 'package-lock.json'];
+const SOURCES = ['apps', 'libs', 'scripts', 'test/fakes', 'bench', 'packages/sdk/src', 'packages/cli/src', 'tsconfig.base.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

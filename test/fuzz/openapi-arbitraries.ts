@@ -31,6 +31,7 @@ export interface Schema {
   required?: string[];
   additionalProperties?: boolean | Schema;
   allOf?: Schema[];
+  anyOf?: Schema[];
   writeOnly?: boolean;
 }
 
@@ -110,6 +111,11 @@ export function resolveSchema(doc: OpenApiDocument, schema: Schema | undefined, 
     if (!target) throw new Error(`unresolvable ${schema.$ref}`);
     const { $ref: _ref, ...rest } = schema;
     return { ...resolveSchema(doc, target, depth + 1), ...rest };
+  }
+  // anyOf (the status update: a message or an emoji): generating the first alternative keeps bodies valid.
+  if (schema.anyOf) {
+    const { anyOf, ...rest } = schema;
+    return resolveSchema(doc, { ...rest, allOf: [...(rest.allOf ?? []), anyOf[0]] }, depth + 1);
   }
   if (schema.allOf) {
     const { allOf, ...rest } = schema;

@@ -12,12 +12,12 @@ export const MAX_WINDOW_DAYS = 366;
 export const DEFAULT_WINDOW_DAYS = 30;
 
 export class AnalyticsQueryDto {
-  @ApiPropertyOptional({ example: '2026-10-01T00:00:00Z', description: `Start of the window (inclusive): updates requested at or after it. Default: ${DEFAULT_WINDOW_DAYS} days before \`to\`. At most ${MAX_WINDOW_DAYS} days before \`to\`.` })
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-10-01T00:00:00Z', description: `Start of the window (inclusive): updates requested at or after it. Default: ${DEFAULT_WINDOW_DAYS} days before \`to\`. At most ${MAX_WINDOW_DAYS} days before \`to\`.` })
   @IsOptional()
   @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'End of the window (exclusive). Default: now' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'End of the window (exclusive). Default: now' })
   @IsOptional()
   @IsTimestamp()
   to?: string;

@@ -37,10 +37,10 @@ export class TemplateUsesView {
 const platformExample = { attempted: 42, succeeded: 39, superseded: 1, failed: 2, failedByCode: { http_500: 1, token_revoked: 1 }, retries: 5, p50Ms: 180, p95Ms: 2400 };
 
 export class AnalyticsView {
-  @ApiProperty({ example: '2026-10-01T00:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-10-01T00:00:00.000Z' })
   from: string;
 
-  @ApiProperty({ example: '2026-11-01T00:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-01T00:00:00.000Z' })
   to: string;
 
   @ApiProperty({

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { refineDocument } from './openapi-refinements';
 import { withCurrentTimestamps } from './openapi-timestamps';
 import { ProblemView } from './problem-responses';
 
@@ -8,7 +9,7 @@ export const isDocsUrl = (url: string): boolean => /^\/docs($|[/?-])/.test(url);
 
 /** OpenAPI 3 at /docs-json, Swagger UI at /docs. */
 export function mountOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
+  const built = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Statusync API')
@@ -17,10 +18,13 @@ export function mountOpenApi(app: NestFastifyApplication): void {
           'Errors are RFC 9457 problem details (`application/problem+json`) with `errors: [{ field, reason }]`.',
       )
       .setVersion('1')
+      .setLicense('UNLICENSED', '')
+      .addServer('/', 'This gateway')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
     { extraModels: [ProblemView] },
   );
+  const document = refineDocument(built);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     // Example timestamps are relative to the moment the document is read, so "Try it out" always works.

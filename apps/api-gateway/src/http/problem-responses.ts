@@ -28,6 +28,16 @@ export class ProblemView {
 
   @ApiProperty({ example: '6f1c2b9e-3f7a-4d0e-9a51-0c7c5f3b2a10' })
   requestId: string;
+
+  // RFC 9457 extension members some answers carry.
+  @ApiProperty({ type: 'integer', required: false, example: 30, description: 'On 429 and 503: the same as the Retry-After header' })
+  retryAfterSeconds?: number;
+
+  @ApiProperty({ required: false, example: 'slack', description: 'The platform a platform error came from' })
+  platform?: string;
+
+  @ApiProperty({ required: false, example: 'token_revoked', description: "The platform's own error code" })
+  platformError?: string;
 }
 
 const EXAMPLES: Record<number, { description: string; example: object }> = {

@@ -35,7 +35,7 @@ export class MeView {
   @ApiProperty({ example: 'alice', description: 'The JWT `sub`' })
   subject: string;
 
-  @ApiProperty({ nullable: true, example: 'acme', description: 'The JWT `org_id`' })
+  @ApiProperty({ type: String, nullable: true, example: 'acme', description: 'The JWT `org_id`' })
   orgId: string | null;
 
   @ApiProperty({ enum: ['member', 'admin'], example: 'member', description: 'The JWT `role` in that org' })

@@ -12,6 +12,6 @@ export class OAuthAuthorizeView {
   })
   authorizeUrl: string;
 
-  @ApiProperty({ description: 'The state (and so this URL) stops working at this time; ask for a new one after.', example: '2026-11-24T10:10:00.000Z' })
+  @ApiProperty({ format: 'date-time', description: 'The state (and so this URL) stops working at this time; ask for a new one after.', example: '2026-11-24T10:10:00.000Z' })
   expiresAt: string;
 }

@@ -29,13 +29,13 @@ export class PlatformConfigView {
   @ApiProperty({ enum: ['active', 'reauth_required'], example: 'active' })
   state: string;
 
-  @ApiProperty({ nullable: true, example: null, description: 'Why the platform needs re-authorisation' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the platform needs re-authorisation' })
   reauthReason: string | null;
 
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' })
   connectedAt: string;
 
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' })
   updatedAt: string;
 }
 

@@ -7,13 +7,13 @@ export class DeliveryView {
   @ApiProperty({ example: 1 })
   attempts: number;
 
-  @ApiProperty({ nullable: true, example: null, description: "The platform's error code when it failed, e.g. `token_revoked`" })
+  @ApiProperty({ type: String, nullable: true, example: null, description: "The platform's error code when it failed, e.g. `token_revoked`" })
   errorCode: string | null;
 
-  @ApiProperty({ nullable: true, example: null })
+  @ApiProperty({ type: String, nullable: true, example: null })
   errorMessage: string | null;
 
-  @ApiProperty({ nullable: true, example: '2026-11-24T10:00:01.120Z' })
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, example: '2026-11-24T10:00:01.120Z' })
   completedAt: string | null;
 }
 
@@ -27,7 +27,7 @@ export class AcceptedUpdateView {
   @ApiProperty({ example: 'a3c6f2de-8f43-4a7e-9e43-2f3d0f1b7c11' })
   id: string;
 
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' })
   requestedAt: string;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'object', properties: { state: { type: 'string', enum: ['pending'] } } }, example: { github: { state: 'pending' }, slack: { state: 'pending' } } })
@@ -44,22 +44,22 @@ export class StatusUpdateView {
   @ApiProperty({ enum: ['set', 'clear'], example: 'set' })
   kind: string;
 
-  @ApiProperty({ nullable: true, example: null, description: 'The preset it came from' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'The preset it came from' })
   preset: string | null;
 
-  @ApiProperty({ nullable: true, example: ':spiral_calendar_pad:' })
+  @ApiProperty({ type: String, nullable: true, example: ':spiral_calendar_pad:' })
   emoji: string | null;
 
-  @ApiProperty({ nullable: true, example: 'In a meeting' })
+  @ApiProperty({ type: String, nullable: true, example: 'In a meeting' })
   message: string | null;
 
   @ApiProperty({ example: true })
   limitedAvailability: boolean;
 
-  @ApiProperty({ nullable: true, example: '2026-11-24T11:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, example: '2026-11-24T11:00:00.000Z' })
   expiresAt: string | null;
 
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' })
   requestedAt: string;
 
   @ApiProperty({ enum: ['pending', 'succeeded', 'partially_failed', 'failed'], example: 'succeeded' })
@@ -76,19 +76,19 @@ export class AppliedStatusView {
   @ApiProperty({ enum: ['set', 'clear'] })
   kind: string;
 
-  @ApiProperty({ nullable: true, example: ':spiral_calendar_pad:' })
+  @ApiProperty({ type: String, nullable: true, example: ':spiral_calendar_pad:' })
   emoji: string | null;
 
-  @ApiProperty({ nullable: true, example: 'In a meeting' })
+  @ApiProperty({ type: String, nullable: true, example: 'In a meeting' })
   message: string | null;
 
   @ApiProperty({ example: true })
   limitedAvailability: boolean;
 
-  @ApiProperty({ nullable: true, example: '2026-11-24T11:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, example: '2026-11-24T11:00:00.000Z' })
   expiresAt: string | null;
 
-  @ApiProperty({ example: '2026-11-24T10:00:01.120Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T10:00:01.120Z' })
   appliedAt: string;
 }
 
@@ -115,6 +115,6 @@ export class HistoryPageView {
   @ApiProperty({ type: StatusUpdateView, isArray: true })
   items: StatusUpdateView[];
 
-  @ApiPropertyOptional({ nullable: true, example: 'MTIz', description: 'Pass as `cursor` for the next (older) page; null at the end' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'MTIz', description: 'Pass as `cursor` for the next (older) page; null at the end' })
   nextCursor: string | null;
 }

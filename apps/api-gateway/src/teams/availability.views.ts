@@ -43,7 +43,7 @@ export class MemberAvailabilityView {
   @ApiProperty({ description: 'Whether every connected platform shows what the latest update asked of it' })
   agree: boolean;
 
-  @ApiProperty({ example: '2026-11-24T15:04:05+01:00', description: "Now on the member's wall clock" })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T15:04:05+01:00', description: "Now on the member's wall clock" })
   localTime: string;
 
   @ApiProperty({ example: 'Europe/Berlin' })

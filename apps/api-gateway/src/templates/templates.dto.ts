@@ -67,14 +67,14 @@ export class UpdateTemplateDto extends PlatformsFieldDto {
   @Matches(TEMPLATE_NAME, { message: 'name must not contain control characters or "/", nor start or end with a space' })
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '🎧', maxLength: 120, description: 'A `:shortcode:` or a Unicode emoji' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '🎧', maxLength: 120, description: 'A `:shortcode:` or a Unicode emoji' })
   @IsOptional()
   @IsString()
   @MaxLength(120)
   @IsEmoji()
   emoji?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'Focusing until {until}', maxLength: STRICTEST_LIMITS.messageMaxLength, description: PLACEHOLDER_NOTE })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Focusing until {until}', maxLength: STRICTEST_LIMITS.messageMaxLength, description: PLACEHOLDER_NOTE })
   @IsOptional()
   @IsString()
   @MaxLength(STRICTEST_LIMITS.messageMaxLength)

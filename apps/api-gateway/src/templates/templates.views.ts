@@ -10,10 +10,10 @@ export class TemplateView {
   @ApiProperty({ enum: ['personal', 'org'], example: 'personal' })
   scope: string;
 
-  @ApiProperty({ nullable: true, example: '🎧' })
+  @ApiProperty({ type: String, nullable: true, example: '🎧' })
   emoji: string | null;
 
-  @ApiProperty({ nullable: true, example: 'Focusing until {until}' })
+  @ApiProperty({ type: String, nullable: true, example: 'Focusing until {until}' })
   message: string | null;
 
   @ApiProperty({ example: true })
@@ -31,10 +31,10 @@ export class TemplateView {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'object', properties: { emoji: { type: 'string' }, message: { type: 'string' } } }, example: { slack: { emoji: ':party-parrot:' } } })
   overrides: Record<string, { emoji?: string; message?: string }>;
 
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' })
   updatedAt: string;
 }
 
@@ -45,13 +45,13 @@ export class EffectivePresetView {
   @ApiProperty({ enum: ['personal', 'org', 'builtin'], example: 'org', description: 'Where it comes from: your template, your org\'s, or built in' })
   source: string;
 
-  @ApiProperty({ nullable: true, example: 'b9d7c1e2-4f3a-4c5b-8d6e-7f8091a2b3c4', description: 'The template, unless built in' })
+  @ApiProperty({ type: String, nullable: true, example: 'b9d7c1e2-4f3a-4c5b-8d6e-7f8091a2b3c4', description: 'The template, unless built in' })
   templateId: string | null;
 
-  @ApiProperty({ nullable: true, example: ':no_entry:' })
+  @ApiProperty({ type: String, nullable: true, example: ':no_entry:' })
   emoji: string | null;
 
-  @ApiProperty({ nullable: true, example: 'Busy, focusing' })
+  @ApiProperty({ type: String, nullable: true, example: 'Busy, focusing' })
   message: string | null;
 
   @ApiProperty({ example: true })

@@ -1,0 +1,20 @@
+import type { components, paths } from './generated/openapi.js';
+
+/** Every schema of the API, by its name in the OpenAPI document. */
+export type Schemas = components['schemas'];
+export type StatusUpdateBody = Schemas['StatusUpdateBody'];
+export type PresetOverrides = Schemas['PresetOverridesDto'];
+export type ClearBody = Schemas['ClearStatusDto'];
+export type AcceptedUpdate = Schemas['AcceptedUpdateView'];
+export type StatusUpdate = Schemas['StatusUpdateView'];
+export type CurrentStatus = Schemas['CurrentStatusView'];
+export type HistoryPage = Schemas['HistoryPageView'];
+export type Template = Schemas['TemplateView'];
+export type CreateTemplate = Schemas['CreateTemplateDto'];
+export type UpdateTemplate = Schemas['UpdateTemplateDto'];
+export type EffectivePreset = Schemas['EffectivePresetView'];
+export type Me = Schemas['MeView'];
+export type HistoryQuery = NonNullable<paths['/api/v1/status/history']['get']['parameters']['query']>;
+export type AvailabilityQuery = NonNullable<paths['/api/v1/teams/{id}/availability']['get']['parameters']['query']>;
+export type Platform = NonNullable<StatusUpdateBody['platforms']>[number];
+export type { components, paths };
