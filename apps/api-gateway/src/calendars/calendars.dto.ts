@@ -62,7 +62,7 @@ export class UpdateCalendarDto {
   @Type(() => CalendarRulesDto)
   rules?: CalendarRulesDto;
 
-  @ApiPropertyOptional({ nullable: true, example: 'ada@example.com', maxLength: 320, description: 'null: use your token\'s email claim again' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'ada@example.com', maxLength: 320, description: 'null: use your token\'s email claim again'})
   @IsOptional()
   @IsEmail()
   @MaxLength(320)

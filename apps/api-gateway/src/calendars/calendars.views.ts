@@ -24,22 +24,22 @@ export class CalendarView {
   @ApiProperty({ enum: ['pending', 'active', 'broken', 'reauth_required'], example: 'active', description: '`pending` until the first read; `broken` when the feed cannot be used (see lastError)' })
   state: string;
 
-  @ApiProperty({ nullable: true, example: 'https://calendar.example.com/…', description: 'The feed address with its secret part removed' })
+  @ApiProperty({ type: String, nullable: true, example: 'https://calendar.example.com/…', description: 'The feed address with its secret part removed'})
   url: string | null;
 
-  @ApiProperty({ nullable: true, example: 'ada@example.com' })
+  @ApiProperty({ type: String, nullable: true, example: 'ada@example.com'})
   ownerEmail: string | null;
 
   @ApiProperty({ type: CalendarRulesView })
   rules: CalendarRulesView;
 
-  @ApiProperty({ nullable: true, example: null, format: 'date-time' })
+  @ApiProperty({ type: String, nullable: true, example: null, format: 'date-time'})
   lastFetchedAt: string | null;
 
-  @ApiProperty({ nullable: true, example: null, format: 'date-time' })
+  @ApiProperty({ type: String, nullable: true, example: null, format: 'date-time'})
   nextFetchAt: string | null;
 
-  @ApiProperty({ nullable: true, example: null, description: 'Why the last read failed, in words meant for the user' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the last read failed, in words meant for the user'})
   lastError: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -69,10 +69,10 @@ export class BusySpanView extends BusySegmentView {
 }
 
 export class IgnoredEventView {
-  @ApiProperty({ nullable: true, format: 'date-time' })
+  @ApiProperty({ type: String, nullable: true, format: 'date-time'})
   start: string | null;
 
-  @ApiProperty({ nullable: true, format: 'date-time' })
+  @ApiProperty({ type: String, nullable: true, format: 'date-time'})
   end: string | null;
 
   @ApiProperty({ example: 'declined', description: 'cancelled, declined, delegated, tentative, free, all-day, working-location, zero-length, superseded, scheduling-message, unparseable' })

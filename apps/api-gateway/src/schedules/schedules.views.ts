@@ -5,15 +5,15 @@ export class OccurrenceView {
   @ApiProperty({ example: timestampExample(1), format: 'date-time' })
   startsAt: string;
 
-  @ApiProperty({ example: timestampExample(2), format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, example: timestampExample(2), format: 'date-time', nullable: true})
   endsAt: string | null;
 }
 
 export class ScheduledStatusView {
-  @ApiProperty({ example: ':sandwich:', nullable: true })
+  @ApiProperty({ type: String, example: ':sandwich:', nullable: true})
   emoji: string | null;
 
-  @ApiProperty({ example: 'Lunch', nullable: true })
+  @ApiProperty({ type: String, example: 'Lunch', nullable: true})
   message: string | null;
 
   @ApiProperty({ example: true })
@@ -30,10 +30,10 @@ export class ScheduleView {
   @ApiProperty({ example: timestampExample(1), format: 'date-time' })
   startsAt: string;
 
-  @ApiProperty({ example: timestampExample(2), format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, example: timestampExample(2), format: 'date-time', nullable: true})
   endsAt: string | null;
 
-  @ApiProperty({ example: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', nullable: true })
+  @ApiProperty({ type: String, example: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', nullable: true})
   rrule: string | null;
 
   @ApiProperty({ example: 'Europe/Berlin' })
@@ -42,10 +42,10 @@ export class ScheduleView {
   @ApiProperty({ type: ScheduledStatusView })
   status: ScheduledStatusView;
 
-  @ApiProperty({ format: 'uuid', nullable: true })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true})
   templateId: string | null;
 
-  @ApiProperty({ nullable: true, example: 'Lunch' })
+  @ApiProperty({ type: String, nullable: true, example: 'Lunch'})
   templateName: string | null;
 
   @ApiProperty({ type: OccurrenceView, isArray: true, description: 'The next occurrences (at most 5)' })
