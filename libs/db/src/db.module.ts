@@ -12,6 +12,7 @@ import { StatusUpdatesRepository } from './repositories/status-updates.repositor
 import { UsersRepository } from './repositories/users.repository';
 import { TeamsRepository } from './repositories/teams.repository';
 import { AvailabilityRepository } from './repositories/availability.repository';
+import { SyncLeasesRepository } from './repositories/sync-leases.repository';
 import { UserScope } from './user-scope';
 
 const REPOSITORIES = [
@@ -24,6 +25,7 @@ const REPOSITORIES = [
   StatusTemplatesRepository,
   TeamsRepository,
   AvailabilityRepository,
+  SyncLeasesRepository,
   AnalyticsRepository,
   HistoryRetentionRepository,
 ];
