@@ -8,9 +8,29 @@ import { SyncWorkersHost } from './sync-workers.host';
 import { LiveNotifier, LivePublisher } from '@statusync/queue';
 import { StatusReadProcessor } from './status-read.processor';
 import { StatusReadWorkersHost } from './status-read-workers.host';
+import { JobHandlers } from './job-handlers';
+import { BeforeCallHooks } from './sync/before-call.hooks';
+import { CallStep } from './sync/call.step';
+import { ClaimStep } from './sync/claim.step';
+import { SettleStep } from './sync/settle.step';
+import { WriteBudget } from './sync/write-budget';
 
 @Module({
   imports: [ConfigModule, LoggingModule, DbModule, PlatformsModule, HealthModule],
-  providers: [StatusSyncProcessor, PlatformTokens, SyncWorkersHost, LivePublisher, LiveNotifier, StatusReadProcessor, StatusReadWorkersHost],
+  providers: [
+    StatusSyncProcessor,
+    ClaimStep,
+    CallStep,
+    SettleStep,
+    WriteBudget,
+    BeforeCallHooks,
+    JobHandlers,
+    PlatformTokens,
+    SyncWorkersHost,
+    LivePublisher,
+    LiveNotifier,
+    StatusReadProcessor,
+    StatusReadWorkersHost,
+  ],
 })
 export class SyncWorkerModule {}
