@@ -47,7 +47,7 @@ describe('sync leases: claim, settle, fencing', () => {
 
     const newest = leased(await claim(user, c));
     expect(newest).toMatchObject({ attempt: 1, finished: [] });
-    expect(await claim(user, b)).toEqual({ kind: 'skipped' });
+    expect(await claim(user, b)).toEqual({ kind: 'skipped', state: 'superseded' });
     expect(await settle(user, c, newest.token)).toBe(true);
     expect(await deliveryState(admin, c)).toEqual({ state: 'succeeded', attempts: 1 });
     expect(await configOf(user)).toMatchObject({ lease_until: null, applied_update_id: c });

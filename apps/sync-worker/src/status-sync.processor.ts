@@ -16,6 +16,8 @@ export { statusOf } from './sync/status-of';
 
 /** A job that tries again at once after losing a lease waits at least this (and a little jitter). */
 const LEASE_LOST_RETRY_MS = 250;
+/** A job that found the platform leased looks again after at most this long. */
+const BUSY_RECHECK_MS = 1_000;
 
 /**
  * Pushes one status update to one platform in three steps (docs/decisions.md "Worker leases"): claim the user's
@@ -70,9 +72,11 @@ export class StatusSyncProcessor {
     const claim = await this.claim.run(job);
     switch (claim.kind) {
       case 'skipped':
-        return { kind: 'done', outcome: 'skipped' };
+        // Superseded by another job's claim (a burst became one call): say so, its live event went out then.
+        return claim.state === 'superseded' ? { kind: 'done', outcome: 'superseded', announced: true } : { kind: 'done', outcome: 'skipped' };
       case 'busy':
-        return postpone('lease_held', claim.retryInMs);
+        // Looked at again before the lease ends: most holders settle long before (the lease covers a timeout twice).
+        return postpone('lease_held', Math.min(claim.retryInMs, BUSY_RECHECK_MS));
       case 'not_configured':
         return this.notConfigured(job, claim.attempt, startedAt);
       case 'finished':

@@ -2,7 +2,8 @@ import { PlatformError } from '@statusync/platforms';
 
 /** What one attempt decided; the job's fate (done, retry, give up) follows from it once it is settled. */
 export type AttemptResult =
-  | { kind: 'done'; outcome: 'succeeded' | 'superseded' | 'skipped' }
+  /** `announced`: the outcome's live event went out already (from the claim that finished this delivery). */
+  | { kind: 'done'; outcome: 'succeeded' | 'superseded' | 'skipped'; announced?: boolean }
   | { kind: 'retry'; error: PlatformError }
   | { kind: 'failed'; code: string; message: string };
 

@@ -11,8 +11,8 @@ export interface FinishedOnClaim {
 }
 
 export type ClaimResult =
-  /** The delivery is not pending any more (or its update is gone): nothing to do. */
-  | { kind: 'skipped' }
+  /** The delivery is not pending any more (`state`, null when its update is gone): nothing to do. */
+  | { kind: 'skipped'; state: string | null }
   | { kind: 'not_configured'; attempt: number }
   /** Someone else holds the lease on this user's platform: try again once it ends. */
   | { kind: 'busy'; retryInMs: number }
@@ -61,7 +61,7 @@ export class SyncLeasesRepository {
    */
   async claim(db: EntityManager, userId: string, platform: string, updateId: string, leaseMs: number): Promise<ClaimResult> {
     const [row] = (await db.query(CLAIM_SQL, [userId, platform, updateId, leaseMs])) as ClaimRow[];
-    if (row.own_state !== 'pending') return { kind: 'skipped' };
+    if (row.own_state !== 'pending') return { kind: 'skipped', state: row.own_state };
     if (row.token === null) return this.notClaimed(row);
     const finished = row.finished;
     if (!row.leased) return { kind: 'finished', finished };
