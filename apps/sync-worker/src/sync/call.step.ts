@@ -89,8 +89,10 @@ export class CallStep {
         if (!(await this.leases.extend(db, job.userId, job.platform, lease.token, this.claim.leaseMs))) throw new LeaseLostError();
         const fresh = await this.configs.lockWithSecret(db, job.userId, job.platform);
         if (!fresh) throw new LeaseLostError();
+        // Another process (a read-back) stored a new pair since we read ours: use it rather than spend its refresh token.
+        const replaced = !fresh.tokenCiphertext.equals(lease.config.tokenCiphertext);
         Object.assign(lease.config, fresh);
-        if (!this.tokens.expiresSoon(fresh)) return this.tokens.accessToken(fresh);
+        if (replaced) return this.tokens.accessToken(fresh);
         const access = await this.tokens.refresh(db, fresh);
         Object.assign(lease.config, fresh);
         await this.leases.extend(db, job.userId, job.platform, lease.token, this.claim.leaseMs);
