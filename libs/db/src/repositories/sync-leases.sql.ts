@@ -53,7 +53,9 @@ FROM (SELECT 1) AS one LEFT JOIN own ON true LEFT JOIN claim ON true`;
 /**
  * $1 user, $2 platform, $3 update, $4 outcome, $5 seq, $6 token, $7 attempt, $8 error code, $9 error message,
  * $10 retry after, $11 duration, $12 request id, $13 keep the lease. Nothing is written unless the token is still
- * ours: the applied update (a success), the delivery's state, the attempt's sync log and the lease's end.
+ * ours: the applied update (a success), the delivery's state, the attempt's sync log and the lease's end. The log's
+ * `created_at` is when the attempt started (as when the attempt was one transaction), so `created_at + duration_ms`
+ * is when it ended and the wait before the next attempt can be read from the log.
  */
 export const SETTLE_SQL = `
 WITH cfg AS (
@@ -74,8 +76,8 @@ delivery AS (
   RETURNING 1
 ),
 log AS (
-  INSERT INTO sync_logs (update_id, platform, user_id, attempt, outcome, error_code, error_message, retry_after_ms, duration_ms, request_id)
-  SELECT $3, $2, $1, $7, $4, $8, $9, $10, $11, $12 FROM cfg
+  INSERT INTO sync_logs (update_id, platform, user_id, attempt, outcome, error_code, error_message, retry_after_ms, duration_ms, request_id, created_at)
+  SELECT $3, $2, $1, $7, $4, $8, $9, $10, $11, $12, clock_timestamp() - $11 * interval '1 millisecond' FROM cfg
 )
 SELECT count(*)::int AS settled FROM cfg`;
 
