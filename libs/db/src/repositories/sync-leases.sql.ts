@@ -77,7 +77,7 @@ delivery AS (
 ),
 log AS (
   INSERT INTO sync_logs (update_id, platform, user_id, attempt, outcome, error_code, error_message, retry_after_ms, duration_ms, request_id, created_at)
-  SELECT $3, $2, $1, $7, $4, $8, $9, $10, $11, $12, clock_timestamp() - $11 * interval '1 millisecond' FROM cfg
+  SELECT $3, $2, $1, $7, $4, $8, $9, $10, $11::int, $12, clock_timestamp() - make_interval(secs => $11::int / 1000.0) FROM cfg
 )
 SELECT count(*)::int AS settled FROM cfg`;
 
