@@ -26,6 +26,8 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // The OpenAPI-driven fuzzer (test/fuzz) runs the built services like the e2e tests, on the same harness.
     { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.fuzz-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
+    // The middle tier: worker code in-process against the real Postgres (no services), e.g. lease races.
+    { ...common, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'], globalSetup: '<rootDir>/test/medium/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // Reliability tests stop and restart Postgres and Redis, so they bring their own (test/chaos/support).
     { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'], globalSetup: '<rootDir>/test/chaos/support/global-setup.ts', globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts' },
   ],

@@ -39,6 +39,9 @@ const version = (command: string) => {
   }
 };
 
+/** Worker concurrencies (per platform queue) of the one-process sweep. */
+const workerConcurrencies = (process.env.BENCH_WORKER_CONCURRENCIES ?? '20,50,100').split(',').map(Number);
+
 async function main() {
   const started = Date.now();
   const github = await GithubFake.start({ latencyMs: settings.fakeLatencyMs, acceptAnyToken: true, rateLimitPerHour: 1_000_000 });
@@ -50,6 +53,15 @@ async function main() {
     const apiUsers = await createUsers(env.db, settings.users, env.env.TOKEN_ENCRYPTION_KEY, 'api');
     const workerUsers = await createUsers(env.db, Math.ceil(settings.workerJobs / 2), env.env.TOKEN_ENCRYPTION_KEY, 'worker');
 
+    if (process.env.BENCH_ONLY === 'workers') {
+      // The worker phase alone (docs/decisions.md "Worker leases"): BENCH_WORKER_CONCURRENCIES, BENCH_FAKE_LATENCY_MS.
+      const workers = await workersPhase(env, workerUsers, { concurrencies: workerConcurrencies, sweepUsers: Math.min(workerUsers.length, 5_000) });
+      const result = { date: new Date().toISOString(), cores: cpus().length, settings, workerConcurrencies, workers };
+      mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+      writeFileSync(join(ROOT, 'bench/results/workers-latest.json'), JSON.stringify(result, null, 2));
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
     log('1/4 gateway throughput (reference, gateway, fixed rate)');
     const gateway = await gatewayPhase(env, apiUsers, { connections: settings.connections, seconds: settings.seconds, fixedRate: settings.fixedRate });
     await clearBacklog(env);
@@ -57,8 +69,8 @@ async function main() {
     // Two workers at 15 keep the total within Postgres' 100 connections beside the gateway's pool.
     const endToEnd = await endToEndPhase(env, apiUsers, { rate: settings.e2eRate, seconds: settings.e2eSeconds, workerConcurrency: 15, workers: num('BENCH_E2E_WORKERS', 2, 1) });
     log('3/4 workers');
-    // Each in-flight job holds a database connection (docs/decisions.md §5); Postgres allows 100 by default.
-    const workers = await workersPhase(env, workerUsers, { concurrencies: [5, 10, 20], sweepUsers: Math.min(workerUsers.length, 5_000) });
+    // A job holds a connection only to claim and settle (docs/decisions.md "Worker leases"): high concurrency, small pools.
+    const workers = await workersPhase(env, workerUsers, { concurrencies: workerConcurrencies, sweepUsers: Math.min(workerUsers.length, 5_000) });
     log('4/4 history');
     const history = await historyPhase(env, { rows: settings.historyRows, seconds: quick ? 3 : 10 });
 

@@ -54,8 +54,8 @@ async function enqueue(env: BenchEnv, users: BenchUser[], queues: Map<PlatformId
 async function drain(env: BenchEnv, users: BenchUser[], queues: Map<PlatformId, Queue>, processes: number, concurrency: number): Promise<DrainResult> {
   const since = await enqueue(env, users, queues);
   const jobs = users.length * PLATFORMS.length;
-  // Concurrency is per platform queue, and each in-flight job holds one connection: 2 × concurrency, plus spares.
-  const workerEnv = { ...env.env, SYNC_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: String(concurrency * 2 + 2) };
+  // Concurrency is per platform queue; a job holds a connection only to claim and to settle, so a tenth will do.
+  const workerEnv = { ...env.env, SYNC_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: String(Math.max(4, Math.ceil(concurrency / 5))) };
   const workers: BenchProcess[] = await Promise.all(Array.from({ length: processes }, () => startService('sync-worker', workerEnv)));
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ApiResponse } from '../support/api-client';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
-import { sleep } from '../support/wait-for';
+import { waitUntilQuiet } from '../support/quiet';
 
 const UPDATE = '/api/v1/status/update';
 const CLEAR = '/api/v1/status/clear';
 const BUSY = '/api/v1/status/presets/busy';
-
-/** Long enough for a stray job to reach a fake here: an update settles in well under 200 ms on this stack. */
-const QUIET_MS = 300;
 
 const newKey = () => `idem-${randomBytes(8).toString('hex')}`;
 
@@ -86,7 +83,7 @@ describe('Idempotency-Key on the POST /status routes', () => {
     ]);
     expect(writes(user)).toEqual({ github: 1, slack: 1 });
     // Nothing was enqueued again: still one write each a while later.
-    await sleep(QUIET_MS);
+    await waitUntilQuiet(stack);
     expect(writes(user)).toEqual({ github: 1, slack: 1 });
     expect((await stack.api.get(`/api/v1/status/updates/${first.body.id}`, user.jwt)).body).toMatchObject({
       state: 'succeeded',
@@ -116,7 +113,7 @@ describe('Idempotency-Key on the POST /status routes', () => {
     }
 
     expect(await stored(user)).toEqual(before);
-    await sleep(QUIET_MS);
+    await waitUntilQuiet(stack);
     expect(writes(user)).toEqual({ github: 1, slack: 1 });
     expect(stack.github.statusOf(user.githubLogin)?.message).toBe('First');
   });
@@ -171,7 +168,7 @@ describe('Idempotency-Key on the POST /status routes', () => {
     const rows = await stored(user);
     expect(rows.updates).toEqual([{ id, idempotency_key: key, message: 'Racing' }]);
     expect(rows.deliveries).toHaveLength(2);
-    await sleep(QUIET_MS);
+    await waitUntilQuiet(stack);
     expect(writes(user)).toEqual({ github: 1, slack: 1 });
   });
 
@@ -292,7 +289,7 @@ describe('Idempotency-Key on the POST /status routes', () => {
     const rows = await stored(user);
     expect(rows.updates.map((u) => u.id)).toEqual([first.body.id, lunch.body.id]);
     expect(rows.deliveries).toHaveLength(4);
-    await sleep(QUIET_MS);
+    await waitUntilQuiet(stack);
     expect(writes(user)).toEqual({ github: 2, slack: 2 });
   });
 
@@ -313,7 +310,7 @@ describe('Idempotency-Key on the POST /status routes', () => {
 
     const rows = await stored(user);
     expect(rows.updates.map((u) => u.id)).toEqual([set.body.id, first.body.id]);
-    await sleep(QUIET_MS);
+    await waitUntilQuiet(stack);
     // One set on both, one clear on Slack only.
     expect(writes(user)).toEqual({ github: 1, slack: 2 });
     expect(stack.github.statusOf(user.githubLogin)?.message).toBe('To be cleared');

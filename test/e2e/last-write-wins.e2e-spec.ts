@@ -67,10 +67,11 @@ describe('last write wins', () => {
       expect(mutations.map((m) => (m.variables as { input: { message: string } }).input.message)).toEqual(['Update B']);
       expect(stack.github.statusOf(user.githubLogin)).toMatchObject({ message: 'Update B', emoji: ':b:' });
 
+      // B's claim superseded the older pending A before B's call (supersede-on-claim), so A's log comes first.
       const logs = await stack.db.query(`SELECT update_id, outcome FROM sync_logs WHERE update_id = ANY($1) ORDER BY id`, [[a, b]]);
       expect(logs.rows).toEqual([
-        { update_id: b, outcome: 'succeeded' },
         { update_id: a, outcome: 'superseded' },
+        { update_id: b, outcome: 'succeeded' },
       ]);
 
       const current = await stack.api.get('/api/v1/status/current', user.jwt);
@@ -92,15 +93,18 @@ describe('last write wins', () => {
 
     it('does not let a late retry of an older update overwrite a newer one', async () => {
       const user = await newUser(stack);
-      // Every GitHub call takes 1 s and A's first one fails: B's job is then waiting on the user's
-      // platform-config lock before A's first attempt ends, so B is applied before A's retry runs.
+      // Every GitHub call takes 1 s and A's first one fails: B's job finds A's lease on the user's platform
+      // before A's first attempt ends, and A's retry can then only be superseded: B is the newest.
       stack.github.setLatency(1000);
       stack.github.failNext('bad_gateway', 1);
       const requestsBefore = stack.github.requests.length;
       const a = await postUpdate(user, { message: 'Older A', platforms: ['github'] });
       await waitFor(async () => (await githubQueue.getJob(`${a}.github`))?.getState().then((s) => s === 'active'), 'A to be active', 5_000, 10);
+      // A holds the lease once its call is in flight; B posted before that would supersede A on A's own claim.
+      await waitFor(() => stack.github.inFlight === 1, 'A\'s call to be in flight', 5_000, 10);
       const b = await postUpdate(user, { message: 'Newer B', platforms: ['github'] });
-      await waitFor(async () => (await githubQueue.getJob(`${b}.github`))?.getState().then((s) => s === 'active'), 'B to be active', 5_000, 10);
+      // B's job runs, finds A's lease and waits (delayed, uncounted) for it to end.
+      await waitFor(async () => (await githubQueue.getJob(`${b}.github`))?.getState().then((s) => s === 'active' || s === 'delayed'), 'B to have run', 5_000, 10);
       // Precondition of the scenario: A's first call has not been answered yet.
       expect(stack.github.requests.length).toBe(requestsBefore);
 
@@ -110,11 +114,16 @@ describe('last write wins', () => {
       expect(outcomeA.platforms.github).toMatchObject({ state: 'superseded', attempts: 2 });
 
       const logs = await stack.db.query(`SELECT update_id, attempt, outcome, error_code FROM sync_logs WHERE update_id = ANY($1) ORDER BY id`, [[a, b]]);
-      expect(logs.rows).toEqual([
-        { update_id: a, attempt: 1, outcome: 'retrying', error_code: 'http_502' },
-        { update_id: b, attempt: 1, outcome: 'succeeded', error_code: null },
-        { update_id: a, attempt: 2, outcome: 'superseded', error_code: null },
-      ]);
+      // A's retry is superseded by its own claim (B is the newest pending one), which may come before B's call ends.
+      expect(logs.rows).toEqual(
+        expect.arrayContaining([
+          { update_id: a, attempt: 1, outcome: 'retrying', error_code: 'http_502' },
+          { update_id: b, attempt: 1, outcome: 'succeeded', error_code: null },
+          { update_id: a, attempt: 2, outcome: 'superseded', error_code: null },
+        ]),
+      );
+      expect(logs.rows[0]).toMatchObject({ update_id: a, outcome: 'retrying' });
+      expect(logs.rows).toHaveLength(3);
       // GitHub saw A once (the 502) and B once; A's retry never reached it.
       const calls = stack.github.requests.slice(requestsBefore).filter((r) => r.login === user.githubLogin);
       expect(calls.map((r) => [(r.variables as { input: { message: string } }).input.message, r.responseStatus])).toEqual([

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { ServiceProcess } from '../support/services';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
 import { E2E } from '../support/test-env';
-import { sleep, waitFor } from '../support/wait-for';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Workers come and go: SIGTERM lets the job in flight finish, SIGKILL leaves it to stalled-job recovery, and
@@ -69,7 +69,7 @@ describe('worker lifecycle', () => {
     stack.slack.setLatency(1500);
     const id = await postUpdate(user, { message: 'Finishing before shutdown', emoji: ':wave:' });
     await waitFor(async () => (await jobState('slack', id)) === 'active', 'the job to be active', 5_000, 10);
-    await sleep(300); // the call to Slack is in flight now
+    await waitFor(() => stack.slack.inFlight === 1, 'the call to Slack to be in flight', 5_000, 10);
 
     const sigtermAt = Date.now();
     const exit = await worker.stop();
@@ -98,12 +98,12 @@ describe('worker lifecycle', () => {
     stack.slack.setLatency(2000);
     const id = await postUpdate(user, { message: 'Survives a crash', emoji: ':skull:' });
     await waitFor(async () => (await jobState('slack', id)) === 'active', 'the job to be active', 5_000, 10);
-    await sleep(300);
+    await waitFor(() => stack.slack.inFlight === 1, 'the call to Slack to be in flight', 5_000, 10);
 
     await first.kill();
     const killedAt = Date.now();
     stack.slack.setLatency(0);
-    // Nothing was recorded by the killed worker: its transaction died with its connection.
+    // Nothing was recorded by the killed worker: it held a lease, not a transaction, and never settled.
     expect(await syncLogs(id, 'slack')).toEqual([]);
     expect(await jobState('slack', id)).toBe('active');
 
@@ -111,14 +111,12 @@ describe('worker lifecycle', () => {
     const outcome = await settled(stack, user, id, 10_000);
     expect(outcome.platforms.slack).toMatchObject({ state: 'succeeded', errorCode: null });
     expect(await syncLogs(id, 'slack')).toEqual([{ attempt: 1, outcome: 'succeeded', error_code: null }]);
-    // Taken over by stalled-job recovery: started twice, stalled once, one attempt made.
+    // Taken over by stalled-job recovery: stalled once, one attempt made. It was started more than twice: the new
+    // worker found the killed one's lease still running and looked again (uncounted) until it ran out.
     const job = (await queues.slack.getJob(`${id}.slack`))!;
     expect(await job.getState()).toBe('completed');
-    expect({ attemptsStarted: job.attemptsStarted, stalledCounter: job.stalledCounter, attemptsMade: job.attemptsMade }).toEqual({
-      attemptsStarted: 2,
-      stalledCounter: 1,
-      attemptsMade: 1,
-    });
+    expect({ stalledCounter: job.stalledCounter, attemptsMade: job.attemptsMade }).toEqual({ stalledCounter: 1, attemptsMade: 1 });
+    expect(job.attemptsStarted).toBeGreaterThanOrEqual(2);
     expect(stack.slack.profileOf(user.slackUserId).status_text).toBe('Survives a crash');
     // The new worker called Slack once more (the killed worker's call may land too: at least once on the wire).
     const calls = stack.slack.requests.filter((r) => r.method === 'users.profile.set' && r.token === user.slackToken && r.at > killedAt);

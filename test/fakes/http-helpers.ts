@@ -114,6 +114,7 @@ export class FakeHttpServer {
   private readonly hanging = new Set<ServerResponse>();
   private readonly timers = new Map<NodeJS.Timeout, (err: Error) => void>();
   private closed = false;
+  private inFlight = 0;
   latencyMs: number;
   readonly now: () => number;
 
@@ -165,6 +166,11 @@ export class FakeHttpServer {
     });
   }
 
+  /** API requests received and not answered yet (waiting out the latency, being handled, or hanging). */
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
   /** Number of requests currently held open by a `hang` failure. */
   get hangingCount(): number {
     return this.hanging.size;
@@ -203,6 +209,10 @@ export class FakeHttpServer {
       if (!route) {
         this.write(res, this.options.notFound ? this.options.notFound(fakeReq) : jsonReply(404, { message: 'Not Found' }));
         return;
+      }
+      if (route.api) {
+        this.inFlight++;
+        res.once('close', () => this.inFlight--);
       }
       if (route.api && this.latencyMs > 0) await this.delay(this.latencyMs);
       const result = await route.handle(fakeReq);
@@ -293,6 +303,8 @@ export interface FakeControl {
   /** Body of POST /_fake/fail: `{ mode, count?, ...opts }`. */
   fail(body: Record<string, unknown>): void;
   setLatency(ms: number): void;
+  /** API requests received and not answered yet. */
+  inFlight(): number;
   reset(): void;
   requests(): unknown;
   state(): unknown;
@@ -304,7 +316,7 @@ export interface FakeControl {
  * Control routes shared by every fake, all under `/_fake/`, never on an API path:
  *   POST /_fake/tokens {token, ...user}    POST /_fake/revoke {token}    POST /_fake/clear-tokens
  *   POST /_fake/fail {mode, count?, ...}   POST /_fake/latency {ms}      POST /_fake/reset
- *   GET  /_fake/requests                   GET  /_fake/state
+ *   GET  /_fake/requests                   GET  /_fake/state             GET  /_fake/in-flight
  */
 export function controlRoutes(control: FakeControl): FakeRoute[] {
   const post = (name: string, act: (body: Record<string, unknown>) => unknown): FakeRoute => ({
@@ -331,6 +343,7 @@ export function controlRoutes(control: FakeControl): FakeRoute[] {
     post('reset', () => control.reset()),
     get('requests', () => control.requests()),
     get('state', () => control.state()),
+    get('in-flight', () => ({ inFlight: control.inFlight() })),
   ];
   for (const [name, act] of Object.entries(control.extra ?? {})) routes.push(post(name, act));
   // Anything else under /_fake/ is a 404 here rather than falling through to API routes.

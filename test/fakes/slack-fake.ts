@@ -169,6 +169,11 @@ export class SlackFake {
     this.state.failures.push(mode, count, { ...opts });
   }
 
+  /** Calls received and not answered yet: what a test waits on to know a call is in flight. */
+  get inFlight(): number {
+    return this.server.inFlightCount;
+  }
+
   setLatency(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error('latency must be a non-negative number');
     this.server.latencyMs = ms;
@@ -210,6 +215,7 @@ export class SlackFake {
         });
       },
       setLatency: (ms: number) => this.setLatency(ms),
+      inFlight: () => this.inFlight,
       reset: () => this.reset(),
       requests: () => this.requests,
       state: () => this.snapshot(),

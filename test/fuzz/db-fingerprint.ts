@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
  * compared too.
  */
 const WORKER_COLUMNS: Record<string, string[]> = {
-  platform_configs: ['state', 'reauth_reason', 'applied_update_id', 'applied_seq', 'applied_at', 'updated_at', 'seen_emoji', 'seen_message', 'seen_expires_at', 'seen_at', 'seen_via'],
+  platform_configs: ['state', 'reauth_reason', 'applied_update_id', 'applied_seq', 'applied_at', 'updated_at', 'lease_until', 'lease_token', 'seen_emoji', 'seen_message', 'seen_expires_at', 'seen_at', 'seen_via'],
   status_deliveries: ['state', 'attempts', 'error_code', 'error_message', 'completed_at', 'updated_at'],
 };
 const WORKER_TABLES = new Set(['sync_logs']);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SpanRestoresRepository, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
+import { SpanRestoresRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope } from '@statusync/db';
 import { canonicalEmoji, PlatformAdapter, PlatformStatusReading } from '@statusync/platforms';
-import { EntityManager } from 'typeorm';
 
 /** Whether to push a span's update, or keep what the user put on the platform themselves. */
 export type SpanGuardDecision = 'push' | 'keep-user-status';
@@ -16,23 +15,30 @@ export type SpanGuardDecision = 'push' | 'keep-user-status';
 @Injectable()
 export class SpanRestoreGuard {
   constructor(
+    private readonly scope: UserScope,
     private readonly restores: SpanRestoresRepository,
     private readonly updates: StatusUpdatesRepository,
   ) {}
 
-  async beforePush(db: EntityManager, update: StatusUpdateEntity, platform: string, adapter: PlatformAdapter, token: string): Promise<SpanGuardDecision> {
+  /**
+   * Runs in the call step, which holds the platform's lease but no connection: the few reads and the capture are
+   * short transactions of their own, and the platform reads happen outside them.
+   */
+  async beforePush(userId: string, update: StatusUpdateEntity, platform: string, adapter: PlatformAdapter, token: string): Promise<SpanGuardDecision> {
     if (update.source !== 'schedule' && update.source !== 'calendar') return 'push';
-    const capture = await this.restores.toCapture(db, update.id, platform);
+    const { capture, ours } = await this.scope.run(userId, async (db) => {
+      if (await this.restores.toCapture(db, update.id, platform)) return { capture: true, ours: null };
+      const restoring = await this.restores.restoredBy(db, update.id, platform);
+      return { capture: false, ours: restoring ? await this.updates.findById(db, restoring.shownUpdateId) : null };
+    });
     if (capture) {
       const reading = await adapter.readStatus(token);
-      await this.restores.capture(db, update.userId, platform, reading);
+      await this.scope.run(userId, (db) => this.restores.capture(db, userId, platform, reading));
       return 'push';
     }
-    const restoring = await this.restores.restoredBy(db, update.id, platform);
-    if (!restoring) return 'push';
-    const ours = await this.updates.findById(db, restoring.shownUpdateId);
+    if (!ours) return 'push';
     const reading = await adapter.readStatus(token);
-    return ours && !showsOursOrNothing(reading, ours, platform) ? 'keep-user-status' : 'push';
+    return showsOursOrNothing(reading, ours, platform) ? 'push' : 'keep-user-status';
   }
 }
 

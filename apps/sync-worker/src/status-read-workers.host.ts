@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { PLATFORMS } from '@statusync/platforms';
 import { READ_LIMITS, ReadStatusJob, statusReadQueueName } from '@statusync/queue';
 import { Job, Worker } from 'bullmq';
-import { StatusReadProcessor } from './status-read.processor';
+import { JobHandlers } from './job-handlers';
 
 /**
  * One worker per read-back queue, one job at a time, behind the queue's rate limiter (global across replicas):
@@ -15,14 +15,14 @@ export class StatusReadWorkersHost implements OnApplicationBootstrap, BeforeAppl
   private workers: Worker<ReadStatusJob>[] = [];
 
   constructor(
-    private readonly processor: StatusReadProcessor,
+    private readonly handlers: JobHandlers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     const { redis } = this.config;
     this.workers = PLATFORMS.map((platform) => {
-      const worker = new Worker<ReadStatusJob>(statusReadQueueName(platform), (job: Job<ReadStatusJob>) => this.processor.process(job), {
+      const worker = new Worker<ReadStatusJob>(statusReadQueueName(platform), (job: Job<ReadStatusJob>, token?: string) => this.handlers.run(job, token), {
         connection: { url: redis.url },
         prefix: redis.queuePrefix,
         concurrency: 1,

@@ -9,9 +9,30 @@ import { LiveNotifier, LivePublisher } from '@statusync/queue';
 import { StatusReadProcessor } from './status-read.processor';
 import { StatusReadWorkersHost } from './status-read-workers.host';
 import { SpanRestoreGuard } from './span-restore-guard';
+import { JobHandlers } from './job-handlers';
+import { BeforeCallHooks } from './sync/before-call.hooks';
+import { CallStep } from './sync/call.step';
+import { ClaimStep } from './sync/claim.step';
+import { SettleStep } from './sync/settle.step';
+import { WriteBudget } from './sync/write-budget';
 
 @Module({
   imports: [ConfigModule, LoggingModule, DbModule, PlatformsModule, HealthModule],
-  providers: [StatusSyncProcessor, PlatformTokens, SyncWorkersHost, LivePublisher, LiveNotifier, StatusReadProcessor, StatusReadWorkersHost, SpanRestoreGuard],
+  providers: [
+    StatusSyncProcessor,
+    ClaimStep,
+    CallStep,
+    SettleStep,
+    WriteBudget,
+    BeforeCallHooks,
+    JobHandlers,
+    PlatformTokens,
+    SyncWorkersHost,
+    LivePublisher,
+    LiveNotifier,
+    StatusReadProcessor,
+    StatusReadWorkersHost,
+    SpanRestoreGuard,
+  ],
 })
 export class SyncWorkerModule {}

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { PLATFORMS } from '@statusync/platforms';
 import { PLATFORM_BACKOFF, platformBackoff, statusSyncQueueName, SyncStatusJob } from '@statusync/queue';
 import { Job, Worker } from 'bullmq';
-import { StatusSyncProcessor } from './status-sync.processor';
+import { JobHandlers } from './job-handlers';
 
 /**
  * One BullMQ worker per platform queue, built from configuration (concurrency, backoff, stall detection),
@@ -16,7 +16,7 @@ export class SyncWorkersHost implements OnApplicationBootstrap, BeforeApplicatio
   private workers: Worker<SyncStatusJob>[] = [];
 
   constructor(
-    private readonly processor: StatusSyncProcessor,
+    private readonly handlers: JobHandlers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -24,7 +24,7 @@ export class SyncWorkersHost implements OnApplicationBootstrap, BeforeApplicatio
     const { sync, redis } = this.config;
     const backoff = platformBackoff({ baseMs: sync.backoffBaseMs, maxMs: sync.backoffMaxMs });
     this.workers = PLATFORMS.map((platform) => {
-      const worker = new Worker<SyncStatusJob>(statusSyncQueueName(platform), (job: Job<SyncStatusJob>) => this.processor.process(job), {
+      const worker = new Worker<SyncStatusJob>(statusSyncQueueName(platform), (job: Job<SyncStatusJob>, token?: string) => this.handlers.run(job, token), {
         connection: { url: redis.url },
         prefix: redis.queuePrefix,
         concurrency: sync.concurrency,

@@ -13,6 +13,7 @@ import { UsersRepository } from './repositories/users.repository';
 import { TeamsRepository } from './repositories/teams.repository';
 import { AvailabilityRepository } from './repositories/availability.repository';
 import { CalendarsRepository } from './repositories/calendars.repository';
+import { SyncLeasesRepository } from './repositories/sync-leases.repository';
 import { UserScope } from './user-scope';
 import { SpansRepository } from './repositories/spans/spans.repository';
 import { SpanRestoresRepository } from './repositories/spans/span-restores.repository';
@@ -28,6 +29,7 @@ const REPOSITORIES = [
   StatusTemplatesRepository,
   TeamsRepository,
   AvailabilityRepository,
+  SyncLeasesRepository,
   AnalyticsRepository,
   HistoryRetentionRepository,
   CalendarsRepository,

@@ -13,6 +13,7 @@ export * from './key-rotation';
 export * from './repositories/status-templates.repository';
 export * from './repositories/teams.repository';
 export * from './repositories/availability.repository';
+export * from './repositories/sync-leases.repository';
 export * from './repositories/analytics.repository';
 export * from './repositories/history-retention.repository';
 export * from './app-role-password';

@@ -90,6 +90,9 @@ export class ChaosStack {
       // The stream is one test client sending for 20 users; the gateway's per-user budgets are not under test here.
       RATE_LIMIT_WRITES_PER_HOUR: '1000000',
       RATE_LIMIT_READS_PER_HOUR: '1000000',
+      // Nor the worker's per-user write budgets: 20 users writing for 20 s would wait for them, not for the faults.
+      SYNC_SLACK_WRITES_PER_MINUTE: '0',
+      SYNC_GITHUB_WRITES_PER_MINUTE: '0',
       RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
       LOG_LEVEL: 'info',
       ...options.env,

@@ -84,9 +84,9 @@ export async function waitUntilFinal(stack: ChaosStack, timeoutMs: number): Prom
  *
  * Last write wins, precisely: per user and platform, take the deliveries in update order (`seq`). The platform
  * must show the newest one that `succeeded` (nothing, if none did), and every newer one must have `failed` with
- * a reason. So when the user's last update succeeded (the normal case) the platform shows the last requested
- * status; when it failed for good the platform keeps the newest status that could be applied, and the update's
- * outcome says why the last one is not there. `superseded` may only be older than the newest succeeded one.
+ * a reason, or be `superseded` by a newer one that failed (supersede-on-claim). So when the user's last update
+ * succeeded (the normal case) the platform shows the last requested status; when it failed for good the platform
+ * keeps the newest status that could be applied, and the update's outcome says why the last one is not there.
  */
 export async function checkInvariants(stack: ChaosStack, sent: Sent[]): Promise<ChaosReport> {
   const report: ChaosReport = {
@@ -160,9 +160,15 @@ export async function checkInvariants(stack: ChaosStack, sent: Sent[]): Promise<
       const list = deliveries.get(`${user.index}/${platform}`) ?? [];
       const newestApplied = list.map((row) => row.state).lastIndexOf('succeeded');
       const newer = list.slice(newestApplied + 1);
-      for (const row of newer.filter((r) => r.state !== 'failed')) {
-        report.violations.lastWriteWins.push(`u${user.index} ${platform}: "${row.message}" is ${row.state} but newer than the newest applied update`);
-      }
+      // Supersede-on-claim (docs/decisions.md "Worker leases"): a claim finishes every older pending update as
+      // superseded before the newest one is called, so when that newest one then fails for good, the ones it
+      // overtook are superseded though nothing newer succeeded. Allowed only before a failed one, never last.
+      newer.forEach((row, i) => {
+        const overtaken = row.state === 'superseded' && newer.slice(i + 1).some((later) => later.state === 'failed');
+        if (row.state !== 'failed' && !overtaken) {
+          report.violations.lastWriteWins.push(`u${user.index} ${platform}: "${row.message}" is ${row.state} but newer than the newest applied update`);
+        }
+      });
       if (newer.length > 0) report.notes.lastUpdateFailed++;
       const expected = newestApplied >= 0 ? list[newestApplied] : null;
       const shown = platformShows(stack, user.index, platform);

@@ -32,6 +32,8 @@ export interface AppConfig {
     backoffBaseMs: number;
     backoffMaxMs: number;
     stalledIntervalMs: number;
+    /** The per-user write budget on each platform, per minute (0: none); spent before each call. */
+    writesPerMinute: Record<string, number>;
   };
   outbox: { sweepIntervalMs: number; sweepAgeMs: number };
   /** Status history older than `retentionDays` is purged every `purgeIntervalMs`, once across all schedulers. */

@@ -63,6 +63,9 @@ const aes256Key = z
  * Every environment variable the services read. Names are part of the product (README "Configuration"):
  * never rename one without keeping the old name working.
  */
+/** Jobs in flight one pooled connection serves: a job holds it only to claim and to settle. */
+export const SYNC_JOBS_PER_CONNECTION = 10;
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -119,6 +122,9 @@ export const configSchema = z
     SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
     SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(15 * 60_000),
     SYNC_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+    /** Status writes per user and minute the worker allows itself on each platform (0: no budget). */
+    SYNC_SLACK_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(10),
+    SYNC_GITHUB_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(60),
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     OUTBOX_SWEEP_AGE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     /** Status history older than this is purged (each user's latest update and what platforms show are kept). */
@@ -163,6 +169,12 @@ export const configSchema = z
     for (const [id, secret] of pairs) {
       if (!env[id] !== !env[secret]) ctx.addIssue({ code: 'custom', path: [env[id] ? secret : id], message: `is required when ${env[id] ? id : secret} is set` });
     }
+  })
+  // A sync job holds a connection only for its claim and its settle (a few ms each), not for the platform call: one
+  // connection serves about ten jobs in flight at any platform latency worth the name (docs/decisions.md "Worker leases").
+  .refine((env) => env.SYNC_CONCURRENCY <= env.DATABASE_POOL_SIZE * SYNC_JOBS_PER_CONNECTION, {
+    path: ['SYNC_CONCURRENCY'],
+    message: `is more than ${SYNC_JOBS_PER_CONNECTION} jobs per database connection: raise DATABASE_POOL_SIZE or lower SYNC_CONCURRENCY`,
   })
   .refine((env) => !(env.JWT_ISSUER || env.JWT_AUDIENCE) || env.JWT_SECRET || env.JWT_JWKS_URL, {
     path: ['JWT_ISSUER'],

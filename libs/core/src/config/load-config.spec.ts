@@ -75,6 +75,20 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('sync workers', () => {
+    const load = (env: Record<string, string> = {}) => loadConfig({ TOKEN_ENCRYPTION_KEY: key, JWT_SECRET: 'x'.repeat(32), ...env });
+
+    it('lets one pooled connection serve ten jobs in flight (a job holds one only to claim and settle)', () => {
+      expect(load({ SYNC_CONCURRENCY: '100', DATABASE_POOL_SIZE: '10' }).sync.concurrency).toBe(100);
+      expect(() => load({ SYNC_CONCURRENCY: '101', DATABASE_POOL_SIZE: '10' })).toThrow(/SYNC_CONCURRENCY is more than 10 jobs per database connection/);
+    });
+
+    it('budgets 10 Slack and 60 GitHub writes per user and minute by default; 0 turns one off', () => {
+      expect(load().sync.writesPerMinute).toEqual({ slack: 10, github: 60 });
+      expect(load({ SYNC_SLACK_WRITES_PER_MINUTE: '0' }).sync.writesPerMinute).toEqual({ slack: 0, github: 60 });
+    });
+  });
+
   describe('rate limits and HTTP', () => {
     const load = (env: Record<string, string> = {}) => loadConfig({ TOKEN_ENCRYPTION_KEY: key, JWT_SECRET: 'x'.repeat(32), ...env });
 

@@ -70,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       backoffBaseMs: e.SYNC_BACKOFF_BASE_MS,
       backoffMaxMs: e.SYNC_BACKOFF_MAX_MS,
       stalledIntervalMs: e.SYNC_STALLED_INTERVAL_MS,
+      writesPerMinute: { slack: e.SYNC_SLACK_WRITES_PER_MINUTE, github: e.SYNC_GITHUB_WRITES_PER_MINUTE },
     },
     outbox: { sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, sweepAgeMs: e.OUTBOX_SWEEP_AGE_MS },
     history: { retentionDays: e.HISTORY_RETENTION_DAYS, purgeIntervalMs: e.HISTORY_PURGE_INTERVAL_MS },

@@ -8,6 +8,7 @@ import { AnalyticsRetention1764000006000 } from './1764000006000-analytics-reten
 import { Schedules1764000007000 } from './1764000007000-schedules';
 import { Calendars1764000008000 } from './1764000008000-calendars';
 import { AcceptInOneStatement1764000009000 } from './1764000009000-accept-in-one-statement';
+import { SyncLeases1764000011000 } from './1764000011000-sync-leases';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Schedules1764000007000,
   Calendars1764000008000,
   AcceptInOneStatement1764000009000,
+  SyncLeases1764000011000,
 ];
