@@ -5,6 +5,7 @@ import { OrgScope1764000003000 } from './1764000003000-org-scope';
 import { Templates1764000004000 } from './1764000004000-templates';
 import { Teams1764000005000 } from './1764000005000-teams';
 import { AnalyticsRetention1764000006000 } from './1764000006000-analytics-retention';
+import { AcceptInOneStatement1764000009000 } from './1764000009000-accept-in-one-statement';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Templates1764000004000,
   Teams1764000005000,
   AnalyticsRetention1764000006000,
+  AcceptInOneStatement1764000009000,
 ];

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@statusync/core';
-import { Redis } from 'ioredis';
+import { ChainableCommander, Redis } from 'ioredis';
 import { LIVE_FIELD, LIVE_STREAM_MAXLEN, LIVE_STREAM_TTL_SECONDS, liveStreamKey, TeamLiveEvent, UserLiveEvent } from './live-streams';
 
 /** Who an event is about: the user, their subject (named in team events) and the teams they belong to. */
@@ -28,21 +28,29 @@ export class LivePublisher implements OnModuleDestroy {
   }
 
   async publish(audience: LiveAudience, event: UserLiveEvent): Promise<void> {
+    const batch = this.redis.multi();
+    this.appendTo(batch, audience, event);
+    try {
+      await batch.exec();
+    } catch (error) {
+      this.logger.warn({ err: error, userId: audience.userId, type: event.type }, 'live event not published');
+    }
+  }
+
+  /**
+   * Adds the event's stream writes to a batch someone else sends: the gateway sends them with the update's jobs,
+   * in one Redis round trip. The keys carry the queue prefix, so with a `{…}` prefix they share the queues' slot.
+   */
+  appendTo(batch: ChainableCommander, audience: LiveAudience, event: UserLiveEvent): void {
     const prefix = this.config.redis.queuePrefix;
     const teamEvent: TeamLiveEvent = { type: 'member', subject: audience.subject };
     const entries: [string, object][] = [
       [liveStreamKey(prefix, 'user', audience.userId), event],
       ...audience.teamIds.map((teamId): [string, object] => [liveStreamKey(prefix, 'team', teamId), teamEvent]),
     ];
-    const batch = this.redis.multi();
     for (const [key, body] of entries) {
       batch.xadd(key, 'MAXLEN', '~', LIVE_STREAM_MAXLEN, '*', LIVE_FIELD, JSON.stringify(body));
       batch.expire(key, LIVE_STREAM_TTL_SECONDS);
-    }
-    try {
-      await batch.exec();
-    } catch (error) {
-      this.logger.warn({ err: error, userId: audience.userId, type: event.type }, 'live event not published');
     }
   }
 
