@@ -16,3 +16,4 @@ export * from './http/public.decorator';
 export * from './http/rate-limit-exempt.decorator';
 export * from './http/dependency-down';
 export * from './crypto/secret-context';
+export * from './redis/redis-connection';

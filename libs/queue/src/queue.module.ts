@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { STATUS_SYNC_QUEUES } from './queue-names';
 import { StatusSyncProducer } from './status-sync.producer';
 import { STATUS_READ_QUEUES } from './read-status';
@@ -13,7 +13,7 @@ import { LivePublisher } from './live/live-publisher';
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        connection: { url: config.redis.url },
+        connection: bullConnection(config.redis),
         prefix: config.redis.queuePrefix,
       }),
     }),

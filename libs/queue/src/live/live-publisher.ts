@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
-import { ChainableCommander, Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
+import type { ChainableCommander } from 'ioredis';
 import { LIVE_FIELD, LIVE_STREAM_MAXLEN, LIVE_STREAM_TTL_SECONDS, liveStreamKey, TeamLiveEvent, UserLiveEvent } from './live-streams';
 
 /** Who an event is about: the user, their subject (named in team events) and the teams they belong to. */
@@ -18,11 +18,11 @@ export interface LiveAudience {
 @Injectable()
 export class LivePublisher implements OnModuleDestroy {
   private readonly logger = new Logger(LivePublisher.name);
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     // Offline queue off: while Redis is down a publish fails at once instead of piling up in memory.
-    this.redis = new Redis(config.redis.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.redis = createRedisClient(config.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
     this.redis.connect().catch(() => undefined);
   }
