@@ -24,7 +24,7 @@ describe('through PgBouncer (transaction pooling)', () => {
 
   it('an update is accepted and applied on both platforms', async () => {
     const user = await newUser(stack);
-    const accepted = await stack.api.post('/api/v1/status/update', user.jwt, { emoji: ':electric_plug:', message: 'Via PgBouncer' });
+    const accepted = await stack.api.post('/api/v1/status/update', user.jwt, { emoji: ':coffee:', message: 'Via PgBouncer' });
     expect(accepted.status).toBe(202);
     expect((await settled(stack, user, accepted.body.id, 30_000)).state).toBe('succeeded');
     expect(stack.slack.profileOf(user.slackUserId).status_text).toBe('Via PgBouncer');
