@@ -1,5 +1,6 @@
-import autocannon from 'autocannon';
-import { percentile } from './support';
+import { execFileSync, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { runWrk } from './load-wrk';
 
 export interface LoadOptions {
   url: string;
@@ -9,8 +10,10 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Open loop: offer this many requests per second in total, whatever the answers take. */
   overallRate?: number;
-  /** Per request: the bearer token (rotated through distinct users) and, optionally, the path. */
-  next: () => { token: string; path?: string };
+  /** Bearer tokens, one per request in turn (distinct users). */
+  tokens: string[];
+  /** Paths, one per request in turn; by default the url's. */
+  paths?: string[];
 }
 
 export interface LoadResult {
@@ -21,49 +24,37 @@ export interface LoadResult {
   p99Ms: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** The load generator that produced these figures. */
+  generator: string;
 }
 
-/** Runs autocannon and computes exact latency percentiles from every response it saw. */
+let wrkVersion: string | null | undefined;
+/** wrk (Debian's `wrk` package) when installed; it needs no Node and little CPU. */
+function wrkAvailable(): string | null {
+  if (wrkVersion !== undefined) return wrkVersion;
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'pipe' });
+    wrkVersion = 'wrk';
+  } catch (error) {
+    // wrk prints its version and exits 1.
+    const out = String((error as { stdout?: Buffer }).stdout ?? '');
+    wrkVersion = out.startsWith('wrk') ? out.split(' ').slice(0, 2).join(' ') : null;
+  }
+  return wrkVersion;
+}
+
+/**
+ * Never in the benchmark's own process (it would take the server's CPU): closed-loop saturation runs wrk (C, a
+ * Lua script rotating tokens), open-loop fixed rates run autocannon in a child process (wrk cannot pace).
+ * BENCH_GENERATOR=autocannon forces autocannon for both.
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const statusCodes: Record<string, number> = {};
-  const target = new URL(options.url);
-  const instance = autocannon({
-    url: target.origin,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
-    requests: [
-      {
-        method: options.method ?? 'GET',
-        path: target.pathname + target.search,
-        headers: { 'content-type': 'application/json' },
-        ...(options.body ? { body: options.body } : {}),
-        setupRequest: (request: { headers: Record<string, string>; path: string }) => {
-          const { token, path } = options.next();
-          request.headers = { ...request.headers, authorization: `Bearer ${token}` };
-          if (path) request.path = path;
-          return request;
-        },
-      },
-    ],
-  } as autocannon.Options) as unknown as autocannon.Instance & Promise<autocannon.Result>;
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    latencies.push(responseTime);
-    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+  const wrk = process.env.BENCH_GENERATOR === 'autocannon' ? null : wrkAvailable();
+  if (!options.overallRate && wrk) return runWrk(options, wrk);
+  const child = fork(join(__dirname, 'load-autocannon-child.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise<LoadResult>((resolve, reject) => {
+    child.once('message', (result) => resolve(result as LoadResult));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load generator exited with ${code}`))));
+    child.send(options);
   });
-  const result = await instance;
-  latencies.sort((a, b) => a - b);
-  const non2xx = Object.entries(statusCodes).filter(([code]) => !code.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
-  return {
-    requests: latencies.length,
-    rps: Math.round(latencies.length / options.durationSeconds),
-    p50Ms: round(percentile(latencies, 50)),
-    p95Ms: round(percentile(latencies, 95)),
-    p99Ms: round(percentile(latencies, 99)),
-    errors: result.errors + result.timeouts + non2xx,
-    statusCodes,
-  };
 }
-
-const round = (value: number) => Math.round(value * 10) / 10;

@@ -1,16 +1,22 @@
 /**
- * The yardstick for the gateway: what a bare Fastify server doing the essential work costs on this machine.
- * JWT check + one Postgres insert + a BullMQ addBulk of two jobs, nothing else (no validation, no RLS, no
- * idempotency, no logging). The gateway should reach a good fraction of it.
+ * The yardstick for the gateway: what a bare Fastify server doing the essential work costs on this machine, written
+ * as fast as a careful engineer would: JWT check with an HS256 KeyObject (no per-call key parsing), one Postgres
+ * insert on a pool of the gateway's size, and one BullMQ addBulk of two jobs. Nothing else (no validation, no RLS,
+ * no idempotency, no logging). The gateway should reach a good fraction of it.
  */
+import { createSecretKey } from 'node:crypto';
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import { Pool } from 'pg';
 
 async function main() {
-  const secret = process.env.JWT_SECRET!;
-  const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 20, options: `-c search_path=${process.env.DATABASE_SCHEMA}` });
+  const key = createSecretKey(Buffer.from(process.env.JWT_SECRET!, 'utf8'));
+  const db = new Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
+    options: `-c search_path=${process.env.DATABASE_SCHEMA}`,
+  });
   await db.query(`CREATE TABLE IF NOT EXISTS bench_reference (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sub text, body jsonb, created_at timestamptz DEFAULT now())`);
   const queue = new Queue('bench-reference', { connection: { url: process.env.REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
   const app = Fastify({ logger: false });
@@ -19,7 +25,7 @@ async function main() {
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     let sub: string;
     try {
-      sub = (jwt.verify(token, secret, { algorithms: ['HS256'] }) as { sub: string }).sub;
+      sub = (jwt.verify(token, key as unknown as string, { algorithms: ['HS256'] }) as { sub: string }).sub;
     } catch {
       return reply.code(401).send({ status: 401 });
     }

@@ -51,7 +51,7 @@ async function main() {
     const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
     log(`schema ${env.schema}; creating users`);
     const apiUsers = await createUsers(env.db, settings.users, env.env.TOKEN_ENCRYPTION_KEY, 'api');
-    const workerUsers = await createUsers(env.db, Math.ceil(settings.workerJobs / 2), env.env.TOKEN_ENCRYPTION_KEY, 'worker');
+    const workerUsers = process.env.BENCH_PHASES === 'gateway' ? [] : await createUsers(env.db, Math.ceil(settings.workerJobs / 2), env.env.TOKEN_ENCRYPTION_KEY, 'worker');
 
     if (process.env.BENCH_ONLY === 'workers') {
       // The worker phase alone (docs/decisions.md "Worker leases"): BENCH_WORKER_CONCURRENCIES, BENCH_FAKE_LATENCY_MS.
@@ -64,6 +64,13 @@ async function main() {
     }
     log('1/4 gateway throughput (reference, gateway, fixed rate)');
     const gateway = await gatewayPhase(env, apiUsers, { connections: settings.connections, seconds: settings.seconds, fixedRate: settings.fixedRate });
+    if (process.env.BENCH_PHASES === 'gateway') {
+      // Gateway only (to measure one change quickly): its own file, latest.json keeps the full run.
+      const figures = { date: new Date().toISOString(), settings, gateway: { ...gateway.gateway, ratio: gateway.ratio, fixedRate: gateway.fixedRate }, reference: gateway.reference };
+      writeFileSync(join(ROOT, 'bench/results/gateway-only.json'), JSON.stringify(figures, null, 2));
+      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+      return;
+    }
     await clearBacklog(env);
     log('2/4 end to end');
     // Two workers at 15 keep the total within Postgres' 100 connections beside the gateway's pool.
@@ -106,6 +113,7 @@ function printTable(r: any) {
     ['Gateway saturation', `${r.gateway.rps} req/s, p50 ${r.gateway.p50Ms} / p95 ${r.gateway.p95Ms} / p99 ${r.gateway.p99Ms} ms, ${r.gateway.errors} errors, RSS ${r.gateway.rssMb} MB`, ''],
     ['Reference (bare Fastify)', `${r.reference.rps} req/s, p50 ${r.reference.p50Ms} / p95 ${r.reference.p95Ms} / p99 ${r.reference.p99Ms} ms, ${r.reference.errors} errors`, ''],
     ['Ratio gateway / reference', `${r.gateway.ratio}`, 'target ≥ 0.6'],
+    ['Load generator', `${r.gateway.generator} (saturation); ${r.gateway.fixedRate.generator} (fixed rate)`, ''],
     [`Gateway at ${r.gateway.fixedRate.offeredRps} req/s (open loop)`, `p50 ${r.gateway.fixedRate.p50Ms} / p95 ${r.gateway.fixedRate.p95Ms} / p99 ${r.gateway.fixedRate.p99Ms} ms, ${r.gateway.fixedRate.errors} errors`, 'target p99 < 50 ms, no errors'],
     [`End to end at ${r.endToEnd.offeredRps} updates/s, ${r.endToEnd.workers} workers`, `p50 ${r.endToEnd.p50Ms} / p95 ${r.endToEnd.p95Ms} / p99 ${r.endToEnd.p99Ms} ms (${r.endToEnd.bothSucceeded}/${r.endToEnd.accepted} on both)`, `target p95 < ${r.endToEnd.targetP95Ms} ms`],
     ...r.workers.sweep.map((d: any) => [`Worker, 1 process, concurrency ${d.concurrency}`, `${d.jobsPerSecond} jobs/s (${d.jobs} jobs)`, ''] as [string, string, string]),

@@ -28,7 +28,6 @@ export async function endToEndPhase(
   ]);
   const { rows: before } = await env.db.query(`SELECT coalesce(max(seq), 0) AS seq FROM status_updates`);
   const tokens = users.map((user) => tokenFor(user.subject));
-  let i = 0;
   const load = await runLoad({
     url: `${gateway.url}/api/v1/status/update`,
     method: 'POST',
@@ -36,7 +35,7 @@ export async function endToEndPhase(
     connections: 50,
     durationSeconds: settings.seconds,
     overallRate: settings.rate,
-    next: () => ({ token: tokens[i++ % tokens.length] }),
+    tokens,
   });
   // Wait until every update of this phase is final.
   const since = before[0].seq;

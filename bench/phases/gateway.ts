@@ -11,16 +11,12 @@ export interface GatewayFigures {
   fixedRate: LoadResult & { offeredRps: number };
 }
 
-/** Rotates through the users' tokens, one per request. */
-const rotating = (users: BenchUser[]) => {
-  const tokens = users.map((user) => tokenFor(user.subject));
-  let i = 0;
-  return () => ({ token: tokens[i++ % tokens.length] });
-};
+/** The users' tokens, one per request in turn. */
+const rotating = (users: BenchUser[]) => users.map((user) => tokenFor(user.subject));
 
 async function saturate(process: BenchProcess, users: BenchUser[], connections: number, seconds: number) {
   process.resetPeak();
-  const result = await runLoad({ url: `${process.url}/api/v1/status/update`, method: 'POST', body: BODY, connections, durationSeconds: seconds, next: rotating(users) });
+  const result = await runLoad({ url: `${process.url}/api/v1/status/update`, method: 'POST', body: BODY, connections, durationSeconds: seconds, tokens: rotating(users) });
   return { ...result, rssMb: process.peakRssMb };
 }
 
@@ -36,7 +32,7 @@ export async function gatewayPhase(env: BenchEnv, users: BenchUser[], settings: 
 
   const gateway = await startService('api-gateway', env.env);
   // A short warm-up: JIT, connection pools, the user-id cache.
-  await runLoad({ url: `${gateway.url}/api/v1/status/update`, method: 'POST', body: BODY, connections: 50, durationSeconds: 3, next: rotating(users) });
+  await runLoad({ url: `${gateway.url}/api/v1/status/update`, method: 'POST', body: BODY, connections: 50, durationSeconds: 3, tokens: rotating(users) });
   const gatewayResult = await saturate(gateway, users, settings.connections, settings.seconds);
   const fixedRate = await runLoad({
     url: `${gateway.url}/api/v1/status/update`,
@@ -45,7 +41,7 @@ export async function gatewayPhase(env: BenchEnv, users: BenchUser[], settings: 
     connections: settings.connections,
     durationSeconds: settings.seconds,
     overallRate: settings.fixedRate,
-    next: rotating(users),
+    tokens: rotating(users),
   });
   await gateway.stop();
   return {

@@ -32,11 +32,9 @@ export async function historyPhase(env: BenchEnv, settings: { rows: number; seco
 
   const gateway = await startService('api-gateway', env.env);
   const token = tokenFor(subject);
-  let i = 0;
-  const load = (path: string, next?: () => string) =>
-    runLoad({ url: `${gateway.url}${path}`, connections: 10, durationSeconds: settings.seconds, next: () => ({ token, path: next?.() }) });
+  const load = (path: string, paths?: string[]) => runLoad({ url: `${gateway.url}${path}`, connections: 10, durationSeconds: settings.seconds, tokens: [token], paths });
   const firstPage = await load('/api/v1/status/history?limit=20');
-  const deepPages = await load('/api/v1/status/history?limit=20', () => `/api/v1/status/history?limit=20&cursor=${cursors[i++ % cursors.length]}`);
+  const deepPages = await load('/api/v1/status/history?limit=20', cursors.map((cursor) => `/api/v1/status/history?limit=20&cursor=${cursor}`));
   const current = await load('/api/v1/status/current');
   await gateway.stop();
   return { rows: settings.rows, firstPage, deepPages, current, p95Ms: Math.max(firstPage.p95Ms, deepPages.p95Ms) };

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { CalendarsRepository } from '@statusync/db';
 import { CALENDAR_JOB_OPTIONS, CALENDAR_POLL_QUEUE, calendarJobId, READ_CALENDAR_JOB, ReadCalendarJob } from '@statusync/queue';
 import { Job, Queue, Worker } from 'bullmq';
@@ -27,7 +27,7 @@ export class CalendarPollHost implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    const connection = { connection: { url: this.config.redis.url }, prefix: this.config.redis.queuePrefix };
+    const connection = { connection: bullConnection(this.config.redis), prefix: this.config.redis.queuePrefix };
     this.queue = new Queue(CALENDAR_POLL_QUEUE, connection);
     this.queue.on('error', (error) => this.logger.warn({ err: error }, 'calendar queue connection error'));
     this.worker = new Worker(CALENDAR_POLL_QUEUE, (job: Job<ReadCalendarJob>) => this.run(job), { ...connection, concurrency: CONCURRENCY });

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { PLATFORMS } from '@statusync/platforms';
 import { READ_LIMITS, ReadStatusJob, statusReadQueueName } from '@statusync/queue';
 import { Job, Worker } from 'bullmq';
@@ -23,7 +23,7 @@ export class StatusReadWorkersHost implements OnApplicationBootstrap, BeforeAppl
     const { redis } = this.config;
     this.workers = PLATFORMS.map((platform) => {
       const worker = new Worker<ReadStatusJob>(statusReadQueueName(platform), (job: Job<ReadStatusJob>, token?: string) => this.handlers.run(job, token), {
-        connection: { url: redis.url },
+        connection: bullConnection(redis),
         prefix: redis.queuePrefix,
         concurrency: 1,
         limiter: READ_LIMITS[platform],

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { PLATFORMS } from '@statusync/platforms';
 import { PLATFORM_BACKOFF, platformBackoff, statusSyncQueueName, SyncStatusJob } from '@statusync/queue';
 import { Job, Worker } from 'bullmq';
@@ -25,7 +25,7 @@ export class SyncWorkersHost implements OnApplicationBootstrap, BeforeApplicatio
     const backoff = platformBackoff({ baseMs: sync.backoffBaseMs, maxMs: sync.backoffMaxMs });
     this.workers = PLATFORMS.map((platform) => {
       const worker = new Worker<SyncStatusJob>(statusSyncQueueName(platform), (job: Job<SyncStatusJob>, token?: string) => this.handlers.run(job, token), {
-        connection: { url: redis.url },
+        connection: bullConnection(redis),
         prefix: redis.queuePrefix,
         concurrency: sync.concurrency,
         lockDuration: sync.stalledIntervalMs,

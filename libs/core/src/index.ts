@@ -21,3 +21,4 @@ export * from './metrics/metrics-endpoint';
 export * from './net/ssrf-guard';
 export * from './net/safe-fetch';
 export * from './recurrence/recurrence';
+export * from './redis/redis-connection';

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { dataSourceOptions } from './data-source-options';
 import { AnalyticsRepository } from './repositories/analytics.repository';
+import { AcceptUpdateRepository } from './repositories/accept-update.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { HistoryRetentionRepository } from './repositories/history-retention.repository';
@@ -31,6 +32,7 @@ const REPOSITORIES = [
   AvailabilityRepository,
   SyncLeasesRepository,
   AnalyticsRepository,
+  AcceptUpdateRepository,
   HistoryRetentionRepository,
   CalendarsRepository,
   SpansRepository,

@@ -6,6 +6,7 @@ export * from './db.module';
 export * from './repositories/users.repository';
 export * from './repositories/platform-configs.repository';
 export * from './repositories/status-updates.repository';
+export * from './repositories/accept-update.repository';
 export * from './repositories/deliveries.repository';
 export * from './user-scope';
 export * from './repositories/audit.repository';

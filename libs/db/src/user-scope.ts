@@ -28,4 +28,13 @@ export class UserScope {
       return work(db);
     });
   }
+
+  /**
+   * Runs work that is one statement scoping itself (a SQL function taking the user, such as
+   * statusync_accept_update): no BEGIN/COMMIT around it, so it costs one round trip. The statement's own implicit
+   * transaction bounds the transaction-local scope it sets.
+   */
+  selfScoped<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return work(this.dataSource.manager);
+  }
 }

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { STATUS_SYNC_QUEUES } from './queue-names';
 import { StatusSyncProducer } from './status-sync.producer';
 import { STATUS_READ_QUEUES } from './read-status';
@@ -17,7 +17,7 @@ import { SpanEdgeProducer } from './span-edge.producer';
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        connection: { url: config.redis.url },
+        connection: bullConnection(config.redis),
         prefix: config.redis.queuePrefix,
       }),
     }),

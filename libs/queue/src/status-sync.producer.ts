@@ -3,7 +3,8 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '@statusync/core';
 import { PLATFORMS, PlatformId } from '@statusync/platforms';
-import type { Queue } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
+import type { ChainableCommander } from 'ioredis';
 import { SyncStatusJob } from './jobs';
 import { syncJobOptions } from './job-options';
 import { JobName, statusSyncQueueName, syncJobId } from './queue-names';
@@ -24,13 +25,25 @@ export class StatusSyncProducer implements OnModuleInit {
     void Promise.all(this.allQueues().map((queue) => queue.getBackend().client)).then((clients) => (this.clients = clients));
   }
 
-  async enqueue(jobs: SyncStatusJob[]): Promise<void> {
+  /**
+   * Adds every job in ONE Redis round trip: one pipeline on one connection, across the platforms' queues (their
+   * keys share the prefix, so under Redis Cluster a `{…}` prefix keeps them in one slot). `alongside` may add more
+   * commands to the same pipeline, sent before the jobs (the gateway's live "accepted" event).
+   */
+  async enqueue(jobs: SyncStatusJob[], alongside?: (batch: ChainableCommander) => void): Promise<void> {
+    if (jobs.length === 0) return;
     const options = syncJobOptions(this.config.sync);
-    await Promise.all(
-      jobs.map((job) =>
-        this.queueFor(job.platform).add(JobName.SyncStatus, job, { ...options, jobId: syncJobId(job.updateId, job.platform) }),
-      ),
-    );
+    const client = await this.queueFor(jobs[0].platform).getBackend().client;
+    const batch = client.pipeline() as unknown as ChainableCommander;
+    alongside?.(batch);
+    for (const job of jobs) {
+      const jobId = syncJobId(job.updateId, job.platform);
+      // Queued on the pipeline synchronously; the returned promise only settles with exec(), so it is not awaited.
+      void new Job(this.queueFor(job.platform), JobName.SyncStatus, job, { ...options, jobId }, jobId).addJob(batch as never).catch(() => undefined);
+    }
+    const results = (await batch.exec()) ?? [];
+    const failed = results.find(([error]: [Error | null, unknown]) => error);
+    if (failed) throw failed[0];
   }
 
   /** Whether every queue's Redis connection is up right now; a connection never made yet counts as down. */

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 import { LIVE_FIELD } from '@statusync/queue';
-import { Redis } from 'ioredis';
 
 /** Receives one stream entry: its id (the SSE event id) and the event. */
 export type LiveListener = (id: string, event: Record<string, unknown>) => void;
@@ -25,16 +24,16 @@ export function compareStreamIds(a: string, b: string): number {
 @Injectable()
 export class LiveHub implements OnModuleDestroy {
   private readonly logger = new Logger(LiveHub.name);
-  private readonly reader: Redis;
-  private readonly client: Redis;
+  private readonly reader: RedisClient;
+  private readonly client: RedisClient;
   private readonly streams = new Map<string, { lastId: string; listeners: Set<LiveListener> }>();
   private readonly closers = new Set<() => void>();
   private loop?: Promise<void>;
   private closed = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.reader = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: null });
-    this.client = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    this.reader = createRedisClient(config.redis, { lazyConnect: true, maxRetriesPerRequest: null });
+    this.client = createRedisClient(config.redis, { lazyConnect: true, maxRetriesPerRequest: 1 });
     for (const connection of [this.reader, this.client]) connection.on('error', () => undefined);
   }
 

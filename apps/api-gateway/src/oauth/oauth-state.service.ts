@@ -1,5 +1,5 @@
 import { OnModuleDestroy } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient as Redis } from '@statusync/core';
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createPkcePair } from './pkce';
 

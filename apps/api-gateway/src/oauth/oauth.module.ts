@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, createRedisClient } from '@statusync/core';
 import { DbModule } from '@statusync/db';
 import { PlatformsModule } from '@statusync/platforms';
-import Redis from 'ioredis';
 import { OAuthConnectService } from './oauth-connect.service';
 import { OAUTH_STATE_TTL_MS, oauthStateKey, OAuthStateService } from './oauth-state.service';
 import { OAuthController } from './oauth.controller';
@@ -18,7 +17,7 @@ import { OAuthController } from './oauth.controller';
       useFactory: (config: AppConfig) => {
         // Its own connection: a state must be stored before the person is sent away, so no fail-open here; a
         // Redis outage becomes a 503 (one retry, then the error reaches the problem-details filter).
-        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+        const redis = createRedisClient(config.redis, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
         redis.on('error', () => undefined); // reported per request; no unhandled 'error' events
         return new OAuthStateService(redis, {
           prefix: config.redis.queuePrefix,

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
-import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 
 /** Long enough for a healthy Redis under load; a slower answer is treated as an outage (insurance limiter). */
 const COMMAND_TIMEOUT_MS = 500;
@@ -12,12 +11,12 @@ const COMMAND_TIMEOUT_MS = 500;
  */
 @Injectable()
 export class RateLimitConnection implements OnModuleDestroy {
-  readonly client: Redis;
+  readonly client: RedisClient;
   private readonly logger = new Logger(RateLimitConnection.name);
   private degraded = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.client = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
+    this.client = createRedisClient(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
     this.client.on('error', (error: Error) => {
       if (this.degraded) return;
       this.degraded = true;

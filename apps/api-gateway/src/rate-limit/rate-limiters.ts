@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient as Redis } from '@statusync/core';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Budget } from './budgets';
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ProblemException } from '@statusync/core';
-import { IdempotencyKeyTakenError, PlatformConfigsRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope } from '@statusync/db';
-import { EntityManager } from 'typeorm';
+import { AcceptUpdateRepository, StatusUpdateEntity, UserScope } from '@statusync/db';
+import type { ChainableCommander } from 'ioredis';
 import { PlatformId } from '@statusync/platforms';
-import { LiveNotifier, StatusSyncProducer } from '@statusync/queue';
+import { LivePublisher, StatusSyncProducer, UserLiveEvent } from '@statusync/queue';
 import { fingerprintOf } from './fingerprint';
 import { RequestContext, StatusRequest } from './status-request';
 import { acceptedView } from './status-views.mapper';
@@ -28,22 +28,18 @@ export class StatusRequestsService {
 
   constructor(
     private readonly scope: UserScope,
-    private readonly updates: StatusUpdatesRepository,
-    private readonly configs: PlatformConfigsRepository,
+    private readonly accepts: AcceptUpdateRepository,
     private readonly producer: StatusSyncProducer,
-    private readonly live: LiveNotifier,
+    private readonly live: LivePublisher,
   ) {}
 
   async accept(request: StatusRequest, context: RequestContext): Promise<Accepted> {
     const fingerprint = context.idempotencyKey ? fingerprintOf(context.fingerprintSource) : null;
-    let outcome: StatusUpdateEntity | { replayOf: StatusUpdateEntity };
-    try {
-      // One transaction: the key check, the platform check and the record see the same state.
-      outcome = await this.scope.run(context.userId, async (db) => {
-        const earlier = context.idempotencyKey ? await this.updates.findByIdempotencyKey(db, context.userId, context.idempotencyKey) : null;
-        if (earlier) return { replayOf: earlier };
-        const platforms = await this.targetPlatforms(db, context.userId, request.platforms);
-        const recorded = await this.updates.create(db, {
+    // One statement, one round trip: scope, key check, platform check, record and live audience (docs/decisions.md 22).
+    const outcome = await this.scope.selfScoped((db) =>
+      this.accepts.accept(
+        db,
+        {
           userId: context.userId,
           kind: request.kind,
           preset: request.preset,
@@ -51,7 +47,7 @@ export class StatusRequestsService {
           message: request.message,
           limitedAvailability: request.limitedAvailability,
           expiresAt: request.expiresAt,
-          platforms,
+          requested: request.platforms ?? null,
           idempotencyKey: context.idempotencyKey,
           requestFingerprint: fingerprint,
           requestId: context.requestId,
@@ -59,21 +55,24 @@ export class StatusRequestsService {
           templateId: request.template?.id ?? null,
           templateName: request.template?.name ?? null,
           platformOverrides: request.platformOverrides ?? null,
-        });
-        return recorded.update;
-      });
-    } catch (error) {
-      if (!(error instanceof IdempotencyKeyTakenError)) throw error;
-      // A concurrent request with the same key won the race; answer as its replay.
-      const winner = await this.scope.run(context.userId, (db) => this.updates.findByIdempotencyKey(db, context.userId, context.idempotencyKey!));
-      if (!winner) throw new ProblemException(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is in progress; retry shortly');
-      outcome = { replayOf: winner };
+        },
+        { orgId: null, role: 'member' },
+      ),
+    );
+    switch (outcome.outcome) {
+      case 'replay':
+        return this.replay(outcome.update, fingerprint);
+      case 'in-progress':
+        throw new ProblemException(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is in progress; retry shortly');
+      case 'no-platform':
+        throw new ProblemException(422, 'no-platform-configured', 'No platform configured', 'Connect a platform first: POST /api/v1/config/platforms', [
+          { field: 'platforms', reason: 'no platform is configured for this user' },
+        ]);
+      case 'not-configured':
+        throw notConfigured(outcome.missing);
     }
-    if ('replayOf' in outcome) return this.replay(outcome.replayOf, fingerprint);
-    // Before the jobs exist, so live clients see "pending" before any platform's outcome.
-    await this.live.notify(outcome.userId, { type: 'accepted', updateId: outcome.id, state: 'pending', platforms: outcome.platforms });
-    await this.enqueue(outcome, context.requestId);
-    return { view: acceptedView(outcome), replayed: false };
+    await this.enqueue(outcome.update, context.requestId, outcome.audience);
+    return { view: acceptedView(outcome.update), replayed: false };
   }
 
   private replay(earlier: StatusUpdateEntity, fingerprint: string | null): Accepted {
@@ -89,33 +88,13 @@ export class StatusRequestsService {
     return { view: acceptedView(earlier), replayed: true };
   }
 
-  /** The requested platforms, each of which must be configured; by default every configured one. */
-  private async targetPlatforms(db: EntityManager, userId: string, requested: PlatformId[] | undefined): Promise<PlatformId[]> {
-    const configured = new Set((await this.configs.listForUser(db, userId)).map((config) => config.platform));
-    if (!requested) {
-      if (configured.size === 0) {
-        throw new ProblemException(422, 'no-platform-configured', 'No platform configured', 'Connect a platform first: POST /api/v1/config/platforms', [
-          { field: 'platforms', reason: 'no platform is configured for this user' },
-        ]);
-      }
-      return [...configured] as PlatformId[];
-    }
-    const missing = requested.filter((platform) => !configured.has(platform));
-    if (missing.length > 0) {
-      throw new ProblemException(
-        422,
-        'platform-not-configured',
-        'Platform not configured',
-        `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not configured for this user`,
-        missing.map((platform) => ({ field: 'platforms', reason: `${platform} is not configured` })),
-      );
-    }
-    return requested;
-  }
-
-  private async enqueue(update: StatusUpdateEntity, requestId: string | null): Promise<void> {
+  private async enqueue(update: StatusUpdateEntity, requestId: string | null, audience: LiveAudienceOf | null): Promise<void> {
     const jobs = (update.platforms as PlatformId[]).map((platform) => ({ updateId: update.id, platform, userId: update.userId, requestId }));
-    const enqueued = this.producer.enqueue(jobs).catch((error: unknown) => {
+    // The live "accepted" event rides in the jobs' pipeline, before them: live clients see "pending" before any
+    // platform's outcome, and it costs no round trip of its own.
+    const event: UserLiveEvent = { type: 'accepted', updateId: update.id, state: 'pending', platforms: update.platforms };
+    const live = audience ? (batch: ChainableCommander) => this.live.appendTo(batch, { userId: update.userId, ...audience }, event) : undefined;
+    const enqueued = this.producer.enqueue(jobs, live).catch((error: unknown) => {
       this.logger.warn({ err: error, updateId: update.id, requestId }, 'enqueue failed; the outbox sweep will enqueue it');
     });
     // While Redis is known to be down, answer at once: the client queues the jobs until it reconnects, and the
@@ -125,5 +104,16 @@ export class StatusRequestsService {
     await Promise.race([enqueued, new Promise((resolve) => (timer = setTimeout(resolve, ENQUEUE_WAIT_MS)))]);
     clearTimeout(timer);
   }
+}
 
+type LiveAudienceOf = { subject: string; teamIds: string[] };
+
+function notConfigured(missing: string[]): ProblemException {
+  return new ProblemException(
+    422,
+    'platform-not-configured',
+    'Platform not configured',
+    `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not configured for this user`,
+    missing.map((platform) => ({ field: 'platforms', reason: `${platform} is not configured` })),
+  );
 }

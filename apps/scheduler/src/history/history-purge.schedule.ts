@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { HISTORY_PURGE_SCHEDULER, MAINTENANCE_QUEUE, MaintenanceJob, maintenanceJobOptions } from '@statusync/queue';
 import { Job, Queue, Worker } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,7 +27,7 @@ export class HistoryPurgeSchedule implements OnApplicationBootstrap, BeforeAppli
 
   /** Does not wait for Redis: the service starts (and reports not ready) while Redis is down, and schedules once it is back. */
   onApplicationBootstrap(): void {
-    const connection = { connection: { url: this.config.redis.url }, prefix: this.config.redis.queuePrefix };
+    const connection = { connection: bullConnection(this.config.redis), prefix: this.config.redis.queuePrefix };
     this.queue = new Queue(MAINTENANCE_QUEUE, connection);
     this.queue.on('error', (error) => this.logger.warn({ err: error }, 'maintenance queue connection error'));
     this.worker = new Worker(MAINTENANCE_QUEUE, (job: Job) => this.run(job), { ...connection, concurrency: 1 });

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
+import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { SPAN_EDGES_QUEUE, SpanEdgeJobName } from '@statusync/queue';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { parseFireSpanEdgeJob } from './span-edge-job';
@@ -18,7 +18,7 @@ export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     this.worker = new Worker(SPAN_EDGES_QUEUE, (job: Job) => this.run(job), {
-      connection: { url: this.config.redis.url },
+      connection: bullConnection(this.config.redis),
       prefix: this.config.redis.queuePrefix,
       concurrency: 5,
     });

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@statusync/core';
-import { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /**
@@ -11,11 +10,11 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 @Injectable()
 export class WriteBudget implements OnModuleDestroy {
   private readonly logger = new Logger(WriteBudget.name);
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly limiters = new Map<string, RateLimiterRedis>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.redis.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.redis = createRedisClient(config.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
     this.redis.connect().catch(() => undefined);
     for (const [platform, points] of Object.entries(config.sync.writesPerMinute)) {

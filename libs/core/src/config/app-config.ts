@@ -1,3 +1,4 @@
+import type { RedisSettings } from '../redis/redis-connection';
 /** The validated, typed configuration every service reads. Built once by `loadConfig`. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -14,7 +15,7 @@ export interface AppConfig {
     /** `npm run migrate` sets it as `role`'s login password (hardened deployments). */
     appRolePassword?: string;
   };
-  redis: { url: string; queuePrefix: string };
+  redis: RedisSettings;
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   /** AES-256 keys by key id, newest first; the first one encrypts. */
   tokenEncryptionKeys: { id: string; key: Buffer }[];

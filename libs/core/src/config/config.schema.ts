@@ -88,9 +88,14 @@ export const configSchema = z
     /** Set by `npm run migrate` as DATABASE_ROLE's login password, so services log in as that role (Compose, Helm). */
     APP_DATABASE_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** Redis Cluster seed nodes, `host:port,host:port`; QUEUE_PREFIX must then start with a `{…}` hash tag. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'must be host:port[,host:port...]')
+      .optional(),
     QUEUE_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -')
+      .regex(/^[A-Za-z0-9_.{}-]{1,64}$/, 'must be 1-64 letters, digits, _ . - or a {hash tag}')
       .default('statusync'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_JWKS_URL: url(['https:', 'http:']).optional(),

@@ -1,4 +1,5 @@
 import { keyIdOf } from '../crypto/key-id';
+import { parseClusterNodes } from '../redis/redis-connection';
 import { AppConfig, OAuthAppConfig } from './app-config';
 import { ConfigError } from './config-error';
 import { configSchema } from './config.schema';
@@ -17,6 +18,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const e = { ...parsed.data };
+  // Under a cluster a queue's keys (and the pipelines across queues) must share one slot: a {hash tag} prefix.
+  if (e.REDIS_CLUSTER_NODES && !/^\{[^{}]+\}/.test(e.QUEUE_PREFIX)) {
+    throw new ConfigError([{ variable: 'QUEUE_PREFIX', reason: 'must start with a {hash tag} (e.g. {statusync}) when REDIS_CLUSTER_NODES is set' }]);
+  }
   const generatedDevSecrets: string[] = [];
   const missing = [
     ...REQUIRED_IN_PRODUCTION.filter((name) => !e[name] && !e.TOKEN_ENCRYPTION_KEYS),
@@ -51,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       migrationUrl: e.MIGRATION_DATABASE_URL ?? e.DATABASE_URL,
       appRolePassword: e.APP_DATABASE_PASSWORD,
     },
-    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, clusterNodes: e.REDIS_CLUSTER_NODES ? parseClusterNodes(e.REDIS_CLUSTER_NODES) : null },
     jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     tokenEncryptionKeys: encryptionKeys.map((key) => ({ id: keyIdOf(key), key })),
     platforms: {

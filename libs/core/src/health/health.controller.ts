@@ -21,7 +21,7 @@ export class HealthController implements OnModuleDestroy {
     private readonly db: TypeOrmHealthIndicator,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.redis = new RedisPing(config.redis.url);
+    this.redis = new RedisPing(config.redis);
   }
 
   @Get('live')

@@ -1,11 +1,11 @@
-import Redis from 'ioredis';
+import { createRedisClient, RedisClient, RedisSettings } from '../redis/redis-connection';
 
 /** One short-lived connection per readiness probe would be wasteful; keep one lazily-connected client. */
 export class RedisPing {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
 
-  constructor(url: string) {
-    this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
+  constructor(settings: RedisSettings) {
+    this.client = createRedisClient(settings, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
     this.client.on('error', () => undefined); // readiness reports the failure; no unhandled 'error' events
   }
 

@@ -62,9 +62,38 @@ export class AcceptInOneStatement1764000009000 implements MigrationInterface {
     const fn = 'statusync_accept_update(uuid, text, text, jsonb, text[], int)';
     await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
     await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO statusync_app`);
+    await this.keysetSweep(db, schema);
+  }
+
+  /**
+   * The outbox sweep pages through every stale pending delivery with a keyset (created_at, update_id, platform)
+   * instead of re-reading the oldest 500: past 500 legitimately pending ones it still reaches newer lost ones.
+   */
+  private async keysetSweep(db: QueryRunner, schema: string): Promise<void> {
+    await db.query(`DROP INDEX ix_status_deliveries_pending`);
+    await db.query(`CREATE INDEX ix_status_deliveries_pending ON status_deliveries (created_at, update_id, platform) WHERE state = 'pending'`);
+    await db.query(`
+      CREATE FUNCTION statusync_pending_deliveries_after(p_older_than_ms double precision, p_after_created timestamptz,
+                                                         p_after_update uuid, p_after_platform text, p_limit int)
+      RETURNS TABLE (update_id uuid, platform text, user_id uuid, request_id text, created_at timestamptz)
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = "${schema}", pg_temp AS $$
+        SELECT d.update_id, d.platform, d.user_id, u.request_id, d.created_at
+        FROM status_deliveries d JOIN status_updates u ON u.id = d.update_id
+        WHERE d.state = 'pending' AND d.created_at < now() - make_interval(secs => p_older_than_ms / 1000)
+          AND (p_after_created IS NULL OR (d.created_at, d.update_id, d.platform) > (p_after_created, p_after_update, p_after_platform))
+        ORDER BY d.created_at, d.update_id, d.platform
+        LIMIT p_limit
+      $$`);
+    const fn = 'statusync_pending_deliveries_after(double precision, timestamptz, uuid, text, int)';
+    await db.query(`ALTER FUNCTION ${fn} OWNER TO statusync_system`);
+    await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
+    await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO statusync_app`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP FUNCTION IF EXISTS statusync_pending_deliveries_after(double precision, timestamptz, uuid, text, int)`);
+    await db.query(`DROP INDEX ix_status_deliveries_pending`);
+    await db.query(`CREATE INDEX ix_status_deliveries_pending ON status_deliveries (created_at) WHERE state = 'pending'`);
     await db.query(`DROP FUNCTION IF EXISTS statusync_accept_update(uuid, text, text, jsonb, text[], int)`);
   }
 }

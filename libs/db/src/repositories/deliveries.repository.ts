@@ -82,4 +82,24 @@ export class DeliveriesRepository {
       [olderThanMs, limit],
     );
   }
+
+  /**
+   * One page of the deliveries of any user still pending after `olderThanMs`, in (created_at, update_id,
+   * platform) order after `after` (the previous page's last row): the outbox sweep walks all of them.
+   */
+  async pendingPage(olderThanMs: number, after: PendingCursor | null, limit: number): Promise<(DeliveryRef & { cursor: PendingCursor })[]> {
+    const rows = (await this.db.query(
+      `SELECT update_id AS "updateId", platform, user_id AS "userId", request_id AS "requestId", created_at::text AS "createdAt"
+       FROM statusync_pending_deliveries_after($1, $2, $3, $4, $5)`,
+      [olderThanMs, after?.createdAt ?? null, after?.updateId ?? null, after?.platform ?? null, limit],
+    )) as (DeliveryRef & { createdAt: string })[];
+    return rows.map(({ createdAt, ...ref }) => ({ ...ref, cursor: { createdAt, updateId: ref.updateId, platform: ref.platform } }));
+  }
+}
+
+/** Where a page of pending deliveries ended. created_at travels as Postgres text, so no precision is lost. */
+export interface PendingCursor {
+  createdAt: string;
+  updateId: string;
+  platform: string;
 }

@@ -45,7 +45,7 @@ export class IdempotencyKeyTakenError extends Error {}
 const UNIQUE_VIOLATION = '23505';
 
 /** A status_updates row as Postgres returns it from raw SQL. */
-interface StatusUpdateRow {
+export interface StatusUpdateRow {
   id: string;
   seq: string;
   user_id: string;
@@ -66,7 +66,7 @@ interface StatusUpdateRow {
   created_at: Date;
 }
 
-const toStatusUpdate = (row: StatusUpdateRow): StatusUpdateEntity =>
+export const toStatusUpdate = (row: StatusUpdateRow): StatusUpdateEntity =>
   Object.assign(new StatusUpdateEntity(), {
     id: row.id,
     seq: row.seq,
