@@ -24,11 +24,10 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
-    // Middle tier: in-process tests against the real Postgres and Redis (no services, no HTTP), on the e2e schema.
-    { ...common, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // The OpenAPI-driven fuzzer (test/fuzz) runs the built services like the e2e tests, on the same harness.
     { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.fuzz-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
-    // The middle tier: worker code in-process against the real Postgres (no services), e.g. lease races.
+    // The middle tier: services and repositories in-process against the real Postgres and Redis (no HTTP), on a
+    // schema of its own: lease races, the outbox sweep.
     { ...common, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'], globalSetup: '<rootDir>/test/medium/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // Reliability tests stop and restart Postgres and Redis, so they bring their own (test/chaos/support).
     { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'], globalSetup: '<rootDir>/test/chaos/support/global-setup.ts', globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts' },

@@ -25,7 +25,7 @@ export class SchedulesController {
   @ApiBody({
     type: CreateScheduleDto,
     examples: {
-      once: { value: { startsAt: timestampExample(1), endsAt: timestampExample(2), status: { emoji: ':dentist:', message: 'At the dentist', limitedAvailability: true } } },
+      once: { value: { startsAt: timestampExample(1), endsAt: timestampExample(2), status: { emoji: ':tooth:', message: 'At the dentist', limitedAvailability: true } } },
       weekdayLunch: {
         value: { startsAt: timestampExample(24), endsAt: timestampExample(25), rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', timeZone: 'Europe/Berlin', status: { emoji: ':sandwich:', message: 'Lunch', platforms: ['slack'] } },
       },
