@@ -7,7 +7,7 @@ import { newUser, startStack, TestStack, TestUser } from '../support/stack';
 import { patch } from '../support/templates-helpers';
 import { waitFor } from '../support/wait-for';
 
-const CORPUS = process.env.CALENDAR_CORPUS_DIR ?? join(__dirname, '../../../shared/calendar-corpus/public');
+const CORPUS = process.env.CALENDAR_CORPUS_DIR ?? join(__dirname, '../fixtures/calendar-corpus/public');
 
 describe('calendars: every refusal is a 4xx naming the field and changes nothing; private addresses refused; the corpus reads', () => {
   let stack: TestStack;

@@ -4,10 +4,10 @@ import { busyOf, previewIcs, span } from './testing/helpers';
 import type { PreviewContext } from './types';
 
 /**
- * The public corpus (../shared/calendar-corpus/public, real exports): every file parses, and the preview
+ * The public corpus (test/fixtures/calendar-corpus/public, real exports with their sources and licences): every file parses, and the preview
  * over a chosen window matches a reading of the file by hand. Each case says why its spans are what they are.
  */
-const CORPUS = process.env.CALENDAR_CORPUS_DIR ?? join(__dirname, '../../../../shared/calendar-corpus/public');
+const CORPUS = process.env.CALENDAR_CORPUS_DIR ?? join(__dirname, '../../../test/fixtures/calendar-corpus/public');
 
 interface Case {
   window: [string, string];
