@@ -1,21 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, registerDecorator, ValidateNested } from 'class-validator';
-import { isKnownTimeZone } from './time-zones';
+import { IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsTimeZone } from './is-time-zone';
 import { WorkingHoursDto } from './working-hours.dto';
-
-function IsTimeZone() {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isTimeZone',
-      target: object.constructor,
-      propertyName,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && isKnownTimeZone(value),
-        defaultMessage: () => `${propertyName} must be an IANA time zone such as Europe/Berlin (or UTC)`,
-      },
-    });
-}
 
 export class UpdateMeDto {
   @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA zone, checked against the runtime\'s zone list; default UTC' })

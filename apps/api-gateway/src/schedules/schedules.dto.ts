@@ -1,24 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NO_CONTROL_CHARACTERS, PLATFORMS, PlatformId, STRICTEST_LIMITS } from '@statusync/platforms';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, registerDecorator, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsEmoji } from '../http/is-emoji';
 import { IsTimestamp } from '../http/is-future-timestamp';
 import { timestampExample } from '../http/openapi-timestamps';
-import { isKnownTimeZone } from '../me/time-zones';
-
-function IsTimeZone() {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isTimeZone',
-      target: object.constructor,
-      propertyName,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && isKnownTimeZone(value),
-        defaultMessage: () => `${propertyName} must be an IANA time zone such as Europe/Berlin (or UTC)`,
-      },
-    });
-}
+import { IsTimeZone } from '../me/is-time-zone';
 
 export class ScheduledStatusDto {
   @ApiPropertyOptional({ example: ':sandwich:', maxLength: 120, description: 'A `:shortcode:` or a Unicode emoji' })
