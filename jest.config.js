@@ -28,7 +28,7 @@ module.exports = {
     { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.fuzz-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // The middle tier: services and repositories in-process against the real Postgres and Redis (no HTTP), on a
     // schema of its own: lease races, the outbox sweep.
-    { ...common, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'], globalSetup: '<rootDir>/test/medium/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
+    { ...common, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'], globalSetup: '<rootDir>/test/medium/support/global-setup.ts', globalTeardown: '<rootDir>/test/medium/support/global-teardown.ts' },
     // Reliability tests stop and restart Postgres and Redis, so they bring their own (test/chaos/support).
     { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'], globalSetup: '<rootDir>/test/chaos/support/global-setup.ts', globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts' },
   ],

@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { OutboxSweeper, SWEEP_PAGE_SIZE } from '../../apps/scheduler/src/outbox-sweeper';
 import { E2E, queuePrefixFor } from '../support/test-env';
+import { MEDIUM } from './support/medium-env';
 
 /**
  * Middle tier (in process, real Postgres and Redis, no HTTP): the outbox sweep pages past a long outage's
@@ -19,7 +20,7 @@ describe('outbox sweep (keyset pages, pipelined job checks, one sweeper per tick
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: E2E.databaseUrl,
-    DATABASE_SCHEMA: E2E.schema,
+    DATABASE_SCHEMA: MEDIUM.schema,
     REDIS_URL: E2E.redisUrl,
     QUEUE_PREFIX: prefix,
     JWT_SECRET: E2E.jwtSecret,
@@ -27,7 +28,7 @@ describe('outbox sweep (keyset pages, pipelined job checks, one sweeper per tick
     OUTBOX_SWEEP_AGE_MS: '60000',
     OUTBOX_SWEEP_INTERVAL_MS: '60000',
   });
-  const admin = new Pool({ connectionString: E2E.databaseUrl, max: 2, options: `-c search_path=${E2E.schema}` });
+  const admin = new Pool({ connectionString: E2E.databaseUrl, max: 2, options: `-c search_path=${MEDIUM.schema}` });
   const dataSource = new DataSource(dataSourceOptions({ ...config.database, poolSize: 2, role: 'statusync_app' }));
   const queues = new Map(PLATFORMS.map((p) => [getQueueToken(statusSyncQueueName(p)), new Queue(statusSyncQueueName(p), { connection: { url: E2E.redisUrl }, prefix })]));
   const producer = new StatusSyncProducer({ get: (token: string) => queues.get(token) } as unknown as ModuleRef, config);

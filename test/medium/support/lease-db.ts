@@ -2,12 +2,13 @@ import { dataSourceOptions, UserScope } from '@statusync/db';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { E2E } from '../../support/test-env';
+import { MEDIUM } from './medium-env';
 
 /** The services' view (the app role, row-level security on) and the test's own (superuser) on the run's schema. */
 export async function openDatabases(): Promise<{ app: DataSource; scope: UserScope; admin: Pool }> {
-  const app = new DataSource(dataSourceOptions({ url: E2E.databaseUrl, schema: E2E.schema, poolSize: 6, role: 'statusync_app' }));
+  const app = new DataSource(dataSourceOptions({ url: E2E.databaseUrl, schema: MEDIUM.schema, poolSize: 6, role: 'statusync_app' }));
   await app.initialize();
-  const admin = new Pool({ connectionString: E2E.databaseUrl, max: 3, options: `-c search_path=${E2E.schema}` });
+  const admin = new Pool({ connectionString: E2E.databaseUrl, max: 3, options: `-c search_path=${MEDIUM.schema}` });
   return { app, scope: new UserScope(app), admin };
 }
 
