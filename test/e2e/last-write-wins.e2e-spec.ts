@@ -163,10 +163,16 @@ describe('last write wins', () => {
         const numbers = messages.map((m) => Number(String(m).split(' ')[1]));
         expect([...numbers].sort((x, y) => x - y)).toEqual(numbers);
       }
-      // Every update that was not sent is recorded as superseded, and vice versa.
+      // Every update that was not sent is recorded as superseded, and vice versa, except a call we timed out on that
+      // landed anyway (a late landing, seen on a loaded machine): the platform got it, we recorded a timeout, and a
+      // newer update superseded it; the lease kept any newer call from landing before it (checked above: in order).
+      const { rows: timedOut } = await stack.db.query(`SELECT DISTINCT update_id, platform FROM sync_logs WHERE update_id = ANY($1) AND error_code = 'timeout'`, [ids]);
       for (const [platform, messages] of [['github', githubMessages], ['slack', slackMessages]] as const) {
         const succeeded = rows.filter((r) => r.platform === platform && r.state === 'succeeded').map((r) => `Rapid ${ids.indexOf(r.update_id)}`);
-        expect(succeeded.sort()).toEqual([...messages].sort());
+        const lateLandings = timedOut.filter((r) => r.platform === platform).map((r) => `Rapid ${ids.indexOf(r.update_id)}`);
+        expect(succeeded.filter((m) => !messages.includes(m))).toEqual([]);
+        const sentNotApplied = messages.filter((m) => !succeeded.includes(String(m)));
+        expect(sentNotApplied.filter((m) => !lateLandings.includes(String(m)))).toEqual([]);
       }
 
       const configs = await stack.db.query(
