@@ -1,16 +1,7 @@
 import { Client, Pool } from 'pg';
-import { E2E } from '../support/test-env';
 import { testDb } from '../support/test-db';
+import { connectAsApp } from '../support/app-role';
 
-/** Connects exactly as the services' role, with no way around row-level security. */
-async function connectAsApp(): Promise<Client> {
-  const url = new URL(E2E.databaseUrl);
-  url.username = 'statusync_app';
-  url.password = '';
-  const client = new Client({ connectionString: url.toString(), options: `-c search_path=${E2E.schema}` });
-  await client.connect();
-  return client;
-}
 
 /**
  * Attacks on the analytics and purge functions as the services' role: they cross users only for an admin of

@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { IcsFake } from '../fakes/ics-fake';
 import { mintJwt } from '../support/jwt';
 import { CALENDARS, icsFeed, OWNER, utcAt } from '../support/calendar-helpers';
 import { newUser, startStack, TestStack, TestUser } from '../support/stack';
-import { E2E } from '../support/test-env';
 import { patch } from '../support/templates-helpers';
+import { connectAsApp } from '../support/app-role';
 
 const DEFAULTS = '/api/v1/config/calendar-defaults';
 const put = (stack: TestStack, token: string, body: unknown) => stack.api.request('PUT', DEFAULTS, { token, body });
@@ -62,11 +61,7 @@ describe('org calendar defaults: admins set them, members\' calendars start from
   }, 60_000);
 
   it('row-level security: another org cannot read or change the defaults as the app role', async () => {
-    const url = new URL(E2E.databaseUrl);
-    url.username = 'statusync_app';
-    url.password = '';
-    const app = new Client({ connectionString: url.toString(), options: `-c search_path=${E2E.schema}` });
-    await app.connect();
+    const app = await connectAsApp();
     try {
       await app.query('BEGIN');
       await app.query(`SELECT set_config('statusync.org_id', 'globex', true), set_config('statusync.role', 'admin', true)`);

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { newUser, startStack, TestStack } from '../support/stack';
 import { E2E } from '../support/test-env';
+import { connectAsApp } from '../support/app-role';
 
 const TABLES = ['calendar_connections', 'calendar_spans'];
 
@@ -37,11 +38,7 @@ describe('row-level security on calendar_connections and calendar_spans', () => 
       );
       ids[name] = { user: userId, calendar };
     }
-    const url = new URL(E2E.databaseUrl);
-    url.username = 'statusync_app';
-    url.password = '';
-    app = new Client({ connectionString: url.toString(), options: `-c search_path=${E2E.schema}` });
-    await app.connect();
+    app = await connectAsApp();
   }, 60_000);
 
   afterAll(async () => {

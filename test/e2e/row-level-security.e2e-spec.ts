@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
 import { E2E } from '../support/test-env';
+import { connectAsApp } from '../support/app-role';
 
 /** Every table that holds user data, and the column that says whose a row is. */
 const TABLES: [string, string][] = [
@@ -17,15 +18,6 @@ const TABLES: [string, string][] = [
   ['span_restores', 'user_id'],
 ];
 
-/** Connects exactly as the services' role, with no way around row-level security. */
-async function connectAsApp(): Promise<Client> {
-  const url = new URL(E2E.databaseUrl);
-  url.username = 'statusync_app';
-  url.password = '';
-  const client = new Client({ connectionString: url.toString(), options: `-c search_path=${E2E.schema}` });
-  await client.connect();
-  return client;
-}
 
 describe('row-level security: the services role sees only the current user', () => {
   let stack: TestStack;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { asScope, connectAsApp, newOrgUser } from '../support/org-users';
+import { connectAsApp } from '../support/app-role';
+import { asScope, newOrgUser } from '../support/org-users';
 import { settled, startStack, TestStack, TestUser } from '../support/stack';
 import { waitFor } from '../support/wait-for';
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { inOrg, patch, refusedUnchanged, TEMPLATES } from '../support/templates-helpers';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
-import { E2E } from '../support/test-env';
+import { connectAsApp } from '../support/app-role';
 
 const PRESETS = '/api/v1/status/presets';
 
@@ -87,11 +87,7 @@ describe('org templates and presets: admins write, members read and apply, other
     const idOf = async (user: TestUser) => (await stack.db.query(`SELECT id FROM users WHERE subject = $1`, [user.subject])).rows[0].id as string;
 
     beforeAll(async () => {
-      const url = new URL(E2E.databaseUrl);
-      url.username = 'statusync_app';
-      url.password = '';
-      app = new Client({ connectionString: url.toString(), options: `-c search_path=${E2E.schema}` });
-      await app.connect();
+      app = await connectAsApp();
     });
     afterAll(() => app?.end());
 

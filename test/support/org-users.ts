@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { mintJwt } from './jwt';
 import { registerTestUser, TestStack, TestUser } from './stack';
-import { E2E } from './test-env';
 
 export type OrgRole = 'member' | 'admin';
 
@@ -21,15 +20,6 @@ export async function newOrgUser(stack: TestStack, org: string | null, role: Org
   return user;
 }
 
-/** Connects exactly as the services' role, with no way around row-level security. */
-export async function connectAsApp(): Promise<Client> {
-  const url = new URL(E2E.databaseUrl);
-  url.username = 'statusync_app';
-  url.password = '';
-  const client = new Client({ connectionString: url.toString(), options: `-c search_path=${E2E.schema}` });
-  await client.connect();
-  return client;
-}
 
 /** Runs work as the app role in a transaction scoped like UserScope.run, then rolls back. */
 export async function asScope<T>(app: Client, scope: { userId: string; orgId: string | null; role: OrgRole }, work: () => Promise<T>): Promise<T> {
