@@ -80,7 +80,7 @@ describe('last write wins', () => {
     } finally {
       await worker.stop();
     }
-  });
+  }, 30_000);
 
   describe('with a worker running', () => {
     let worker: ServiceProcess;

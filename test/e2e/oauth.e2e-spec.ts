@@ -6,6 +6,7 @@ import { mintJwt } from '../support/jwt';
 import { approveAt, ProviderRedirect } from '../support/oauth-browser';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
 import { E2E } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
 
 /** How browsers reach the gateway (behind a proxy); the provider redirects there, the test rewrites it to the gateway. */
 const PUBLIC_URL = 'https://statusync.test';
@@ -236,7 +237,7 @@ describe('connect with OAuth', () => {
       expect(ttl).toBeLessThanOrEqual(10 * 60_000);
       // Ten minutes pass.
       await redis.pexpire(key, 1);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(async () => (await redis.exists(key)) === 0, 'the state to expire');
 
       const expired = await callback(back.location);
       expectProblem(expired, 400, 'state');

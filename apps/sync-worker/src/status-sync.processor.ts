@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DeliveriesRepository, FinishedOnClaim, SyncLeasesRepository, UserScope } from '@statusync/db';
+import { DeliveriesRepository, FinishedOnClaim, LiveAudience, SyncLeasesRepository, UserScope } from '@statusync/db';
 import { LiveNotifier, SyncStatusJob } from '@statusync/queue';
 import { Job, UnrecoverableError } from 'bullmq';
 import { deliveryEvent } from './delivery-event';
@@ -14,6 +14,12 @@ import { WriteBudget } from './sync/write-budget';
 
 export type { AttemptResult } from './sync/attempt-result';
 export { statusOf } from './sync/status-of';
+
+/** What an attempt learnt from its lease, for the metrics and the live event after it. */
+interface Seen {
+  requestedAt?: Date;
+  audience?: LiveAudience | null;
+}
 
 /** A job that tries again at once after losing a lease waits at least this (and a little jitter). */
 const LEASE_LOST_RETRY_MS = 250;
@@ -47,7 +53,7 @@ export class StatusSyncProcessor {
     const payload = parseSyncStatusJob(job.data);
     const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const context = { requestId: payload.requestId, updateId: payload.updateId, platform: payload.platform, attempt: job.attemptsMade + 1 };
-    const seen: { requestedAt?: Date } = {};
+    const seen: Seen = {};
     const result = await this.attempt(payload, isLastAttempt, seen).catch((error: unknown) => {
       countSyncCrash(payload.platform);
       throw error;
@@ -58,7 +64,7 @@ export class StatusSyncProcessor {
     }
     countSyncResult(payload.platform, result, seen.requestedAt);
     const event = deliveryEvent(payload, result);
-    if (event) await this.live.notify(payload.userId, event);
+    if (event) await this.live.notify(payload.userId, event, seen.audience);
     switch (result.kind) {
       case 'done':
         this.logger.log({ ...context, outcome: result.outcome }, 'status sync finished');
@@ -73,8 +79,8 @@ export class StatusSyncProcessor {
     }
   }
 
-  /** `seen.requestedAt`: when the update was requested, once the claim loaded it (request→applied latency). */
-  private async attempt(job: SyncStatusJob, isLastAttempt: boolean, seen: { requestedAt?: Date }): Promise<AttemptResult | Postponed> {
+  /** Fills `seen` from a lease: when the update was requested (request→applied latency) and its live audience. */
+  private async attempt(job: SyncStatusJob, isLastAttempt: boolean, seen: Seen): Promise<AttemptResult | Postponed> {
     const startedAt = Date.now();
     const claim = await this.claim.run(job);
     switch (claim.kind) {
@@ -89,8 +95,9 @@ export class StatusSyncProcessor {
       case 'finished':
         return this.finishedOnClaim(job, claim.finished);
     }
-    await this.announce(job, claim.finished);
     seen.requestedAt = claim.update.createdAt;
+    seen.audience = claim.audience;
+    await this.announce(job, claim.finished, claim.audience);
     if (claim.config.state === 'reauth_required') {
       const message = `${job.platform} needs re-authorisation: ${claim.config.reauthReason ?? 'token rejected'}`;
       const answer = { kind: 'error', code: 'reauth_required', message, permanent: true, error: null, reauth: null } as const;
@@ -115,10 +122,10 @@ export class StatusSyncProcessor {
   }
 
   /** Live events for deliveries other than the job's own that the claim finished (the job's own gets its result's). */
-  private async announce(job: SyncStatusJob, finished: FinishedOnClaim[]): Promise<void> {
+  private async announce(job: SyncStatusJob, finished: FinishedOnClaim[], audience?: LiveAudience | null): Promise<void> {
     for (const entry of finished) {
       if (entry.updateId === job.updateId) continue;
-      await this.live.notify(job.userId, { type: 'delivery', updateId: entry.updateId, platform: job.platform, state: entry.state, errorCode: null });
+      await this.live.notify(job.userId, { type: 'delivery', updateId: entry.updateId, platform: job.platform, state: entry.state, errorCode: null }, audience);
     }
   }
 

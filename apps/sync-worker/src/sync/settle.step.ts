@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository, AvailabilityRepository, PlatformConfigsRepository, SyncLeasesRepository, SyncOutcome, UserScope } from '@statusync/db';
-import { PlatformRateLimitError, PlatformStatusReading } from '@statusync/platforms';
+import { AuditRepository, PlatformConfigsRepository, Settlement, SyncLeasesRepository, SyncOutcome, UserScope } from '@statusync/db';
+import { PlatformRateLimitError } from '@statusync/platforms';
 import { SyncStatusJob } from '@statusync/queue';
-import { EntityManager } from 'typeorm';
 import { AttemptResult } from './attempt-result';
 import { CallOutcome, Leased } from './call.step';
 
@@ -22,16 +21,16 @@ export function decide(answer: Answer, isLastAttempt: boolean): { outcome: SyncO
 }
 
 /**
- * Step 3, settle: one transaction whose first statement is guarded by the fencing token: the applied update, the
- * delivery's state, the attempt's sync log and the lease's end; then the platform's receipt, or the re-auth flag and
- * its audit event. Returns null when the lease was lost (someone claimed after it ran out): nothing is written.
+ * Step 3, settle: one statement guarded by the fencing token: the applied update and the platform's receipt, the
+ * delivery's state, the attempt's sync log and the lease's end; a refused token adds the re-auth flag and its audit
+ * event in the same transaction. Returns null when the lease was lost (someone claimed after it ran out): nothing is
+ * written.
  */
 @Injectable()
 export class SettleStep {
   constructor(
     private readonly scope: UserScope,
     private readonly leases: SyncLeasesRepository,
-    private readonly readings: AvailabilityRepository,
     private readonly configs: PlatformConfigsRepository,
     private readonly audit: AuditRepository,
   ) {}
@@ -39,33 +38,30 @@ export class SettleStep {
   run(job: SyncStatusJob, lease: Leased, answer: Answer, isLastAttempt: boolean, startedAt: number): Promise<AttemptResult | null> {
     const { outcome, result, keepLease } = decide(answer, isLastAttempt);
     const error = answer.kind === 'error' ? answer : null;
+    const settlement: Settlement = {
+      userId: job.userId,
+      platform: job.platform,
+      updateId: job.updateId,
+      seq: lease.update.seq,
+      token: lease.token,
+      outcome,
+      attempt: lease.attempt,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+      retryAfterMs: error?.error instanceof PlatformRateLimitError ? error.error.retryAfterMs : null,
+      durationMs: Date.now() - startedAt,
+      requestId: job.requestId,
+      keepLease,
+      receipt: answer.kind === 'applied' ? answer.receipt : null,
+    };
+    // The common case is one statement (one round trip); a token the platform refused also flags the row and audits.
+    if (!error?.reauth) return this.scope.selfScoped(async (db) => ((await this.leases.settle(db, settlement)) ? result : null));
+    const reauth = error.reauth;
     return this.scope.run(job.userId, async (db) => {
-      const settled = await this.leases.settle(db, {
-        userId: job.userId,
-        platform: job.platform,
-        updateId: job.updateId,
-        seq: lease.update.seq,
-        token: lease.token,
-        outcome,
-        attempt: lease.attempt,
-        errorCode: error?.code ?? null,
-        errorMessage: error?.message ?? null,
-        retryAfterMs: error?.error instanceof PlatformRateLimitError ? error.error.retryAfterMs : null,
-        durationMs: Date.now() - startedAt,
-        requestId: job.requestId,
-        keepLease,
-      });
-      if (!settled) return null;
-      if (answer.kind === 'applied') await this.receipt(db, job, answer.receipt);
-      if (error?.reauth) {
-        await this.configs.markReauthRequired(db, lease.config.id, error.reauth.reason);
-        await this.audit.record(db, { userId: job.userId, event: error.reauth.event, details: { platform: job.platform, reason: error.reauth.reason }, requestId: job.requestId });
-      }
+      if (!(await this.leases.settle(db, settlement))) return null;
+      await this.configs.markReauthRequired(db, lease.config.id, reauth.reason);
+      await this.audit.record(db, { userId: job.userId, event: reauth.event, details: { platform: job.platform, reason: reauth.reason }, requestId: job.requestId });
       return result;
     });
-  }
-
-  private receipt(db: EntityManager, job: SyncStatusJob, receipt: PlatformStatusReading) {
-    return this.readings.recordReading(db, job.userId, job.platform, receipt, 'receipt');
   }
 }

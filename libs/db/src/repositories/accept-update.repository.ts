@@ -13,9 +13,9 @@ export type AcceptOutcome =
   | { outcome: 'not-configured'; missing: string[] };
 
 /** The row as to_jsonb writes it: timestamps as text, seq as a number. */
-type JsonRow = Omit<StatusUpdateRow, 'seq' | 'created_at' | 'expires_at'> & { seq: number; created_at: string; expires_at: string | null };
+export type StatusUpdateJson = Omit<StatusUpdateRow, 'seq' | 'created_at' | 'expires_at'> & { seq: number; created_at: string; expires_at: string | null };
 
-const fromJson = (row: JsonRow): StatusUpdateEntity =>
+export const statusUpdateFromJson = (row: StatusUpdateJson): StatusUpdateEntity =>
   toStatusUpdate({ ...row, seq: String(row.seq), created_at: new Date(row.created_at), expires_at: row.expires_at ? new Date(row.expires_at) : null });
 
 /**
@@ -48,12 +48,12 @@ export class AcceptUpdateRepository {
       JSON.stringify(update),
       input.requested,
       IDEMPOTENCY_WINDOW_HOURS,
-    ])) as { result: { outcome: AcceptOutcome['outcome']; update?: JsonRow; audience?: { subject: string; teamIds: string[] } | null; missing?: string[] } }[];
+    ])) as { result: { outcome: AcceptOutcome['outcome']; update?: StatusUpdateJson; audience?: { subject: string; teamIds: string[] } | null; missing?: string[] } }[];
     switch (result.outcome) {
       case 'accepted':
-        return { outcome: 'accepted', update: fromJson(result.update!), audience: result.audience ?? null };
+        return { outcome: 'accepted', update: statusUpdateFromJson(result.update!), audience: result.audience ?? null };
       case 'replay':
-        return { outcome: 'replay', update: fromJson(result.update!) };
+        return { outcome: 'replay', update: statusUpdateFromJson(result.update!) };
       case 'not-configured':
         return { outcome: 'not-configured', missing: result.missing ?? [] };
       default:

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { StatusUpdateEntity } from '../entities/status-update.entity';
 import { SyncOutcome } from '../entities/sync-log.entity';
+import { StatusUpdateJson, statusUpdateFromJson } from './accept-update.repository';
 import type { PlatformConfigWithSecret, SealedTokens } from './platform-configs.repository';
 import { CLAIM_SQL, EXTEND_SQL, RELEASE_SQL, SETTLE_SQL, STORE_REFRESHED_SQL } from './sync-leases.sql';
 
@@ -18,7 +20,13 @@ export type ClaimResult =
   | { kind: 'busy'; retryInMs: number }
   /** The job's own delivery was finished on claim (see `finished`): no call. */
   | { kind: 'finished'; finished: FinishedOnClaim[] }
-  | { kind: 'leased'; token: string; attempt: number; config: PlatformConfigWithSecret; finished: FinishedOnClaim[] };
+  | { kind: 'leased'; token: string; attempt: number; config: PlatformConfigWithSecret; finished: FinishedOnClaim[]; update: StatusUpdateEntity; audience: LiveAudience | null };
+
+/** Whom a user's live events go to (their subject and teams), read by the claim so the worker need not ask again. */
+export interface LiveAudience {
+  subject: string;
+  teamIds: string[];
+}
 
 export interface Settlement {
   userId: string;
@@ -35,23 +43,28 @@ export interface Settlement {
   requestId: string | null;
   /** Keep the lease to its end instead of releasing it: a timed-out call may still land on the platform. */
   keepLease: boolean;
+  /** What the platform answered a successful write with (stored as its latest reading). */
+  receipt?: { emoji: string | null; message: string | null; expiresAt: Date | null } | null;
 }
 
-interface ClaimRow {
-  own_state: string | null;
-  own_attempts: number | null;
+/** statusync_claim_delivery's answer. */
+interface ClaimJson {
+  ownState: string | null;
+  ownAttempts: number | null;
   configured: boolean;
-  busy_until: Date | null;
-  now: Date;
+  busyForMs: number | null;
   finished: FinishedOnClaim[];
   token: string | null;
   leased: boolean | null;
   config: Record<string, unknown> | null;
+  update?: StatusUpdateJson | null;
+  audience?: LiveAudience | null;
 }
 
 /**
  * Leases on the (user, platform) config row, replacing the row lock held through the platform call
- * (docs/decisions.md "Worker leases"). Each method is one statement in the caller's user-scoped transaction.
+ * (docs/decisions.md "Worker leases"). Each method is one statement. `claim` and `settle` scope themselves (run them
+ * through UserScope.selfScoped: one round trip each); the others run in the caller's user-scoped transaction.
  */
 @Injectable()
 export class SyncLeasesRepository {
@@ -60,28 +73,31 @@ export class SyncLeasesRepository {
    * applied one) overtakes, and leases the row for `leaseMs` if the job's own delivery is that newest one.
    */
   async claim(db: EntityManager, userId: string, platform: string, updateId: string, leaseMs: number): Promise<ClaimResult> {
-    const [row] = (await db.query(CLAIM_SQL, [userId, platform, updateId, leaseMs])) as ClaimRow[];
-    if (row.own_state !== 'pending') return { kind: 'skipped', state: row.own_state };
-    if (row.token === null) return this.notClaimed(row);
-    const finished = row.finished;
-    if (!row.leased) return { kind: 'finished', finished };
-    return { kind: 'leased', token: row.token, attempt: (row.own_attempts ?? 0) + 1, config: toConfig(row.config!), finished };
+    const [{ claim }] = (await db.query(CLAIM_SQL, [userId, platform, updateId, leaseMs])) as { claim: ClaimJson }[];
+    if (claim.ownState !== 'pending') return { kind: 'skipped', state: claim.ownState };
+    if (claim.token === null) return this.notClaimed(claim);
+    const finished = claim.finished;
+    if (!claim.leased) return { kind: 'finished', finished };
+    // The delivery cascades from its update, so a pending delivery has one; checked all the same.
+    if (!claim.update) throw new Error(`update ${updateId} vanished under its pending delivery`);
+    const update = statusUpdateFromJson(claim.update);
+    return { kind: 'leased', token: claim.token, attempt: (claim.ownAttempts ?? 0) + 1, config: toConfig(claim.config!), finished, update, audience: claim.audience ?? null };
   }
 
-  private notClaimed(row: ClaimRow): ClaimResult {
-    if (!row.configured) return { kind: 'not_configured', attempt: (row.own_attempts ?? 0) + 1 };
-    const retryInMs = row.busy_until ? Math.max(0, row.busy_until.getTime() - row.now.getTime()) : 0;
-    return { kind: 'busy', retryInMs };
+  private notClaimed(claim: ClaimJson): ClaimResult {
+    if (!claim.configured) return { kind: 'not_configured', attempt: (claim.ownAttempts ?? 0) + 1 };
+    return { kind: 'busy', retryInMs: Number(claim.busyForMs ?? 0) };
   }
 
   /** Records the call's outcome, guarded by the fencing token; false when the lease was lost (nothing written). */
   async settle(db: EntityManager, s: Settlement): Promise<boolean> {
     const errorMessage = s.errorMessage?.slice(0, 1000) ?? null;
+    const receipt = s.receipt ? JSON.stringify({ ...s.receipt, expiresAt: s.receipt.expiresAt?.toISOString() ?? null }) : null;
     const [row] = (await db.query(SETTLE_SQL, [
       s.userId, s.platform, s.updateId, s.outcome, s.seq, s.token, s.attempt,
-      s.errorCode ?? null, errorMessage, s.retryAfterMs ?? null, s.durationMs, s.requestId, s.keepLease,
-    ])) as { settled: number }[];
-    return row.settled > 0;
+      s.errorCode ?? null, errorMessage, s.retryAfterMs ?? null, Math.round(s.durationMs), s.requestId, s.keepLease, receipt,
+    ])) as { settled: boolean }[];
+    return row.settled;
   }
 
   /** Ends the lease without an outcome (the call was not made: the rate budget said wait). */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TeamsRepository, UserScope } from '@statusync/db';
+import { LiveAudience, TeamsRepository, UserScope } from '@statusync/db';
 import { LivePublisher } from './live-publisher';
 import { UserLiveEvent } from './live-streams';
 
@@ -18,9 +18,10 @@ export class LiveNotifier {
     private readonly publisher: LivePublisher,
   ) {}
 
-  async notify(userId: string, event: UserLiveEvent): Promise<void> {
+  /** `known`: the audience when the caller already read it (the worker's claim does), saving a transaction. */
+  async notify(userId: string, event: UserLiveEvent, known?: LiveAudience | null): Promise<void> {
     try {
-      const audience = await this.scope.run(userId, (db) => this.teams.membershipsOf(db, userId));
+      const audience = known ?? (await this.scope.run(userId, (db) => this.teams.membershipsOf(db, userId)));
       if (audience) await this.publisher.publish({ userId, ...audience }, event);
     } catch (error) {
       // Never fail (and so retry) a request or a delivery because a live notification could not be sent.
