@@ -59,7 +59,10 @@ describe('web page /app in a real browser', () => {
       await page.evaluate('window.noReload = true');
 
       await page.locator('#own-stream-state[data-stream-state="open"]').waitFor();
+      // The page calls the API through the SDK, whose writes carry an Idempotency-Key.
+      const presetRequest = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/api/v1/status/presets/busy'));
       await page.getByRole('button', { name: 'busy', exact: true }).click();
+      expect((await presetRequest).headers()['idempotency-key']).toMatch(/.{16,}/);
       await waitFor(() => stack.github.statusOf(alice.githubLogin)?.message === 'Busy, focusing', 'GitHub to receive the preset');
       await waitFor(() => stack.slack.profileOf(alice.slackUserId).status_text === 'Busy, focusing', 'Slack to receive the preset');
       for (const platform of ['github', 'slack']) await page.locator(`#outcomes li[data-event="delivery"][data-platform="${platform}"][data-state="succeeded"]`).waitFor();

@@ -1,4 +1,4 @@
-import { api, ApiError } from './api.js';
+import { answered, client, clientWith, describeError } from './client.js';
 import { byId } from './dom.js';
 import { claimsOf, session } from './session.js';
 import { followStream } from './sse.js';
@@ -8,7 +8,7 @@ import { renderTeams } from './teams-view.js';
 let stopAll: (() => void) | null = null;
 
 function showError(error: unknown): void {
-  byId('sign-in-error').textContent = error instanceof Error ? error.message : String(error);
+  byId('sign-in-error').textContent = describeError(error);
 }
 
 /** Refreshes "My status" once per burst of events (several platforms land together). */
@@ -33,7 +33,7 @@ async function signIn(token: string): Promise<void> {
   const claims = claimsOf(token);
   if (!claims) throw new Error('That is not a JWT (three base64url parts, with a sub claim).');
   // The gateway is the judge: /me answers 401 with the reason for a bad or expired token.
-  await api('/me', { token });
+  await clientWith(token).me.get();
   session.save(token);
   byId('who').textContent = `Signed in as ${claims.sub}${claims.org_id ? ` of ${claims.org_id}` : ''}${claims.role === 'admin' ? ' (admin)' : ''}.`;
   byId('sign-in').hidden = true;
@@ -41,10 +41,9 @@ async function signIn(token: string): Promise<void> {
   byId('sign-out').hidden = false;
   byId('sign-in-error').textContent = '';
   const own = followStream({
-    url: '/api/v1/status/stream',
-    token,
+    open: (options) => client.status.stream(options),
     onEvent: (event) => {
-      logOutcome(event.event, JSON.parse(event.data) as Record<string, unknown>);
+      logOutcome(event.event, event.data as Record<string, unknown>);
       refreshStatusSoon();
     },
     onState: (state, detail) => {
@@ -53,7 +52,7 @@ async function signIn(token: string): Promise<void> {
       line.textContent = state === 'open' ? 'Live: outcomes appear here as each platform answers.' : `${state}${detail ? ` (${detail})` : ''}…`;
     },
   });
-  const stopTeams = await renderTeams(token).catch((error: unknown) => {
+  const stopTeams = await renderTeams().catch((error: unknown) => {
     showError(error);
     return () => undefined;
   });
@@ -66,7 +65,7 @@ async function signIn(token: string): Promise<void> {
 
 function attempt(work: () => Promise<void>): void {
   work().catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 401) return signOut(`The gateway refused the token: ${error.message}`);
+    if (answered(error, 401)) return signOut(`The gateway refused the token: ${describeError(error)}`);
     showError(error);
   });
 }
@@ -82,16 +81,15 @@ byId<HTMLFormElement>('dev-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = new FormData(event.target as HTMLFormElement);
   const orgId = String(form.get('orgId') ?? '').trim();
-  const body = { subject: String(form.get('subject') ?? '').trim(), role: String(form.get('role')), ...(orgId ? { orgId } : {}) };
+  const role = String(form.get('role')) === 'admin' ? 'admin' : 'member';
+  const body = { subject: String(form.get('subject') ?? '').trim(), role, ...(orgId ? { orgId } : {}) } as const;
   attempt(async () => {
-    try {
-      const minted = await api<{ token: string }>('/dev/token', { method: 'POST', body, token: null });
-      await signIn(minted.token);
-    } catch (error) {
-      // The route does not exist in production: say so plainly rather than "Not Found".
-      if (error instanceof ApiError && error.status === 404) throw new Error('Picking a user only works in development (NODE_ENV is production here): paste a token instead.');
-      throw error;
-    }
+    // The development route needs no token (the client's is empty before signing in).
+    const minted = await client.raw.POST('/api/v1/dev/token', { body });
+    // The route does not exist in production: say so plainly rather than "Not Found".
+    if (minted.response.status === 404) throw new Error('Picking a user only works in development (NODE_ENV is production here): paste a token instead.');
+    if (!minted.data) throw new Error(describeError(minted.error) || `HTTP ${minted.response.status}`);
+    await signIn(minted.data.token);
   });
 });
 

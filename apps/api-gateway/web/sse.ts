@@ -1,57 +1,50 @@
 /**
- * Server-Sent Events over fetch. EventSource cannot send an Authorization header, and putting the token in
- * the URL would leave it in logs and history; fetch sends the header, and this reads the stream itself:
- * events, `retry`, and Last-Event-ID on reconnect (the gateway replays what was missed).
+ * Follows one of the API's event streams through the SDK (fetch with the Authorization header: EventSource cannot
+ * send it, and a token in the URL would land in logs and history), reconnecting when it drops and resuming with
+ * Last-Event-ID (the gateway replays what was missed).
  */
-import { SseEvent, SseParser } from './sse-parser.js';
-
-export type { SseEvent };
+import { StatusyncError, type ServerSentEvent, type StreamOptions as SdkStreamOptions } from '@statusync/sdk';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'stopped';
 
 export interface StreamOptions {
-  url: string;
-  token: string;
-  onEvent: (event: SseEvent) => void;
+  /** Opens the stream, e.g. `(options) => client.teams.stream(id, options)`. */
+  open: (options: SdkStreamOptions) => AsyncGenerator<ServerSentEvent>;
+  onEvent: (event: ServerSentEvent) => void;
   onState?: (state: StreamState, detail?: string) => void;
 }
 
 /** A refusal (bad token, no access) will not change by retrying: stop instead. */
 const FINAL = new Set([400, 401, 403, 404]);
+const RECONNECT_MS = 2_000;
 
-/** Follows the stream until `close()` is called, reconnecting (and resuming) when it drops. */
+/** Follows the stream until `close()` is called. */
 export function followStream(options: StreamOptions): { close(): void } {
-  const parser = new SseParser();
   let controller: AbortController | null = null;
+  let lastEventId: string | undefined;
   let closed = false;
   let timer: number | undefined;
   const state = (value: StreamState, detail?: string) => options.onState?.(value, detail);
 
   const connect = async (): Promise<void> => {
     controller = new AbortController();
-    const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${options.token}` };
-    if (parser.lastEventId) headers['last-event-id'] = parser.lastEventId;
     try {
-      const response = await fetch(options.url, { headers, signal: controller.signal, cache: 'no-store' });
-      if (FINAL.has(response.status)) {
-        closed = true;
-        return state('stopped', `HTTP ${response.status}`);
-      }
-      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-      state('open');
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        parser.push(value, options.onEvent);
+      const events = options.open({ lastEventId, signal: controller.signal, onOpen: () => state('open') });
+      for await (const event of events) {
+        if (event.id) lastEventId = event.id;
+        options.onEvent(event);
       }
     } catch (error) {
       if (closed) return;
+      if (error instanceof StatusyncError && FINAL.has(error.status)) {
+        closed = true;
+        return state('stopped', `HTTP ${error.status}`);
+      }
       state('reconnecting', error instanceof Error ? error.message : String(error));
     }
     if (!closed) {
       state('reconnecting');
-      timer = window.setTimeout(() => void connect(), parser.retryMs ?? 2000);
+      timer = window.setTimeout(() => void connect(), RECONNECT_MS);
     }
   };
 

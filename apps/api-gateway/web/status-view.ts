@@ -1,33 +1,11 @@
-import { api, ApiError } from './api.js';
+import { client, describeError } from './client.js';
 import { byId, el, formatTime, statusText } from './dom.js';
-
-interface Delivery {
-  state: string;
-  errorCode: string | null;
-}
-interface Applied {
-  kind: string;
-  emoji: string | null;
-  message: string | null;
-  expiresAt: string | null;
-  appliedAt: string;
-}
-interface CurrentStatus {
-  requested: { emoji: string | null; message: string | null; expiresAt: string | null; state: string; platforms: Record<string, Delivery> } | null;
-  platforms: Record<string, { accountName: string; connection: string; applied: Applied | null }>;
-}
-interface Preset {
-  name: string;
-  source: string;
-  emoji: string | null;
-  message: string | null;
-}
 
 const SOURCE = { personal: 'my template', org: "my org's template", builtin: 'built-in' } as Record<string, string>;
 
 /** "My status": what I asked for last, and per platform what it shows and how the latest update went. */
 export async function renderStatus(): Promise<void> {
-  const current = await api<CurrentStatus>('/status/current');
+  const current = await client.status.current();
   const requested = current.requested;
   byId('status-summary').textContent = requested
     ? `${statusText(requested.emoji, requested.message)}${requested.expiresAt ? ` until ${formatTime(requested.expiresAt)}` : ''} (${requested.state})`
@@ -44,7 +22,7 @@ export async function renderStatus(): Promise<void> {
 
 /** One button per preset in effect (built-in, org and personal templates alike). */
 export async function renderPresets(onApplied: () => void): Promise<void> {
-  const presets = await api<Preset[]>('/status/presets');
+  const presets = await client.status.presets();
   const result = byId('apply-result');
   const items = presets.map((preset) => {
     const button = el('button', { type: 'button' }, preset.name);
@@ -52,11 +30,11 @@ export async function renderPresets(onApplied: () => void): Promise<void> {
       button.disabled = true;
       result.textContent = `Applying ${preset.name}…`;
       try {
-        const accepted = await api<{ id: string; platforms: Record<string, unknown> }>(`/status/presets/${encodeURIComponent(preset.name)}`, { method: 'POST', body: {} });
+        const accepted = await client.status.preset(preset.name);
         result.textContent = `${preset.name} sent to ${Object.keys(accepted.platforms).join(' and ')}; outcomes below.`;
         onApplied();
       } catch (error) {
-        result.textContent = `Could not apply ${preset.name}: ${error instanceof ApiError ? error.message : String(error)}`;
+        result.textContent = `Could not apply ${preset.name}: ${describeError(error)}`;
       } finally {
         button.disabled = false;
       }

@@ -1,27 +1,10 @@
-import { api } from './api.js';
+import type { Schemas, ServerSentEvent } from '@statusync/sdk';
+import { client } from './client.js';
 import { byId, el, formatTime, statusText } from './dom.js';
 import { followStream } from './sse.js';
 
-interface Team {
-  id: string;
-  name: string;
-  memberCount: number;
-}
-interface PlatformAvailability {
-  state: string;
-  emoji: string | null;
-  message: string | null;
-}
-export interface MemberAvailability {
-  subject: string;
-  availability: string;
-  emoji: string | null;
-  message: string | null;
-  until: string | null;
-  platforms: Record<string, PlatformAvailability>;
-  agree: boolean;
-  localTime: string;
-}
+/** A member's row as the availability page and the team stream give it. */
+export type MemberAvailability = Schemas['MemberAvailabilityView'];
 
 const PAGE = 200;
 const MAX_PAGES = 10;
@@ -52,10 +35,9 @@ async function membersOf(teamId: string): Promise<MemberAvailability[]> {
   const members: MemberAvailability[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const query: string = cursor ? `?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}` : `?limit=${PAGE}`;
-    const answer: { items: MemberAvailability[]; nextCursor: string | null } = await api(`/teams/${teamId}/availability${query}`);
+    const answer = await client.teams.availability(teamId, cursor ? { limit: PAGE, cursor } : { limit: PAGE });
     members.push(...answer.items);
-    cursor = answer.nextCursor;
+    cursor = answer.nextCursor ?? null;
     if (!cursor) break;
   }
   return members;
@@ -74,8 +56,8 @@ function upsert(body: HTMLTableSectionElement, row: HTMLTableRowElement, subject
  * My teams, each a table of its members, then kept current from the team's stream: a teammate's change
  * replaces their row, without reloading anything else. Returns a function that stops the streams.
  */
-export async function renderTeams(token: string): Promise<() => void> {
-  const { items: teams } = await api<{ items: Team[] }>('/teams');
+export async function renderTeams(): Promise<() => void> {
+  const { items: teams } = await client.teams.list();
   byId('teams-empty').hidden = teams.length > 0;
   const container = byId('teams');
   const streams: { close(): void }[] = [];
@@ -94,11 +76,10 @@ export async function renderTeams(token: string): Promise<() => void> {
       }
       streams.push(
         followStream({
-          url: `/api/v1/teams/${team.id}/stream`,
-          token,
-          onEvent: (event) => {
+          open: (options) => client.teams.stream(team.id, options),
+          onEvent: (event: ServerSentEvent) => {
             if (event.event !== 'availability') return;
-            const member = JSON.parse(event.data) as MemberAvailability;
+            const member = event.data as MemberAvailability;
             upsert(body, memberRow(member), member.subject);
           },
           onState: (value, detail) => {

@@ -40,6 +40,7 @@ export function createTransport(options: ClientOptions): Transport {
       if (streamOptions.lastEventId) headers['last-event-id'] = streamOptions.lastEventId;
       const response = await fetchWithManners(new Request(`${baseUrl}${path}`, { headers, signal: streamOptions.signal }));
       if (!response.ok || !response.body) throw errorFrom(response, await response.json().catch(() => undefined));
+      streamOptions.onOpen?.();
       yield* readEvents(response.body, streamOptions.signal);
     },
   };

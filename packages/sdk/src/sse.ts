@@ -9,6 +9,8 @@ export interface StreamOptions {
   /** Resume after this event id (the API replays what came after it). */
   lastEventId?: string;
   signal?: AbortSignal;
+  /** Called once the server accepted the stream, before any event (a quiet stream is still open). */
+  onOpen?: () => void;
 }
 
 /** Parses one event block (the lines between two blank lines); comments (`: heartbeat`) give undefined. */

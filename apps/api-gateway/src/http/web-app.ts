@@ -9,8 +9,8 @@ export const APP_PATH = '/app';
 export const isAppUrl = (url: string): boolean => url === APP_PATH || url.startsWith(`${APP_PATH}/`);
 
 /**
- * Where `npm run build` puts the page: `apps/api-gateway/web` is compiled by its own tsconfig (browser
- * modules, DOM types) and its HTML and CSS copied beside the scripts (scripts/copy-web-assets.js).
+ * Where `npm run build` puts the page: `apps/api-gateway/web` bundled with the SDK into one module, its HTML,
+ * CSS and icon beside it (scripts/build-web.js).
  * From dist/apps/api-gateway/src/http this is dist/apps/api-gateway/web.
  */
 export const WEB_ROOT = join(__dirname, '../../web');
