@@ -1,4 +1,4 @@
-import { ChaosStack } from './support/chaos-stack';
+import { ChaosStack, ChaosStackOptions } from './support/chaos-stack';
 import { sleep } from './support/load-driver';
 import { expectInvariants, printResult, runScenario } from './support/scenario';
 
@@ -6,13 +6,20 @@ import { expectInvariants, printResult, runScenario } from './support/scenario';
  * The sync worker is SIGKILLed while it holds leases on users' platforms (calls in flight) and a new one starts at
  * once. The dead worker never settles: its leases must simply run out (2 × PLATFORM_TIMEOUT_MS + 1 s), the new
  * worker's jobs wait for them without counting attempts, and each update still counts once with the newest status
- * on each platform (docs/decisions.md "Worker leases").
+ * on each platform (docs/decisions.md "Worker leases"). Also on the engines users scale onto (issue 10): through
+ * PgBouncer in transaction mode, and on a 3-master Redis Cluster.
  */
-describe('chaos: the sync worker is killed holding leases', () => {
+const ENGINES: [string, Omit<ChaosStackOptions, 'label'> & { label: string }][] = [
+  ['Postgres and a single Redis', { label: 'lease_kill' }],
+  ['PgBouncer (transaction mode) in front of Postgres', { label: 'lease_kill_bouncer', pgBouncer: true }],
+  ['a 3-master Redis Cluster', { label: 'lease_kill_cluster', redisCluster: true }],
+];
+
+describe.each(ENGINES)('chaos: the sync worker is killed holding leases, on %s', (engines, options) => {
   let stack: ChaosStack;
 
   beforeAll(async () => {
-    stack = await ChaosStack.start({ label: 'lease_kill' });
+    stack = await ChaosStack.start(options);
   }, 90_000);
 
   afterAll(() => stack?.stop());
@@ -34,7 +41,7 @@ describe('chaos: the sync worker is killed holding leases', () => {
         });
       },
     });
-    printResult('worker SIGKILL holding leases + immediate restart', result);
+    printResult(`worker SIGKILL holding leases + immediate restart (${engines})`, result);
 
     expect(leasesAtKill).toBeGreaterThan(0);
     expectInvariants(result);

@@ -4,6 +4,8 @@ import { GithubFake } from '../../fakes/github-fake';
 import { SlackFake } from '../../fakes/slack-fake';
 import { registerTestUser, TestUser } from '../../support/stack';
 import { ServiceName, ServiceProcess } from '../../support/services';
+import { LocalPgBouncer } from '../../support/pgbouncer';
+import { LocalRedisCluster } from '../../support/redis-cluster';
 import { E2E } from '../../support/test-env';
 import { runMigrations } from '../../../libs/db/src/migrate';
 import { PlatformTap } from './platform-tap';
@@ -23,6 +25,10 @@ export interface ChaosStackOptions {
   /** Overrides of the services' environment. */
   env?: Record<string, string>;
   services?: ServiceName[];
+  /** The services reach Postgres through PgBouncer in transaction mode (migrations go straight to Postgres). */
+  pgBouncer?: boolean;
+  /** The services use a throwaway 3-master Redis Cluster instead of the scenario's single Redis. */
+  redisCluster?: boolean;
 }
 
 /** The run's private cluster, created by global-setup. */
@@ -55,6 +61,7 @@ export class ChaosStack {
     readonly githubTap: PlatformTap,
     readonly slackTap: PlatformTap,
     readonly env: Record<string, string>,
+    private readonly engines: { bouncer?: LocalPgBouncer; redisCluster?: LocalRedisCluster },
   ) {}
 
   static async start(options: ChaosStackOptions): Promise<ChaosStack> {
@@ -68,6 +75,10 @@ export class ChaosStack {
     // Slack's per-user write limit is off: the stream sends far more than a person would, on purpose.
     const [github, slack] = await Promise.all([GithubFake.start(), SlackFake.start({ profileWritesPerMinute: 0 })]);
     const [githubTap, slackTap] = await Promise.all([PlatformTap.start(github.url), PlatformTap.start(slack.url)]);
+    const engines = {
+      bouncer: options.pgBouncer ? await LocalPgBouncer.start(clusterUrl(cluster), schema, 10) : undefined,
+      redisCluster: options.redisCluster ? await LocalRedisCluster.start() : undefined,
+    };
     const env: Record<string, string> = {
       NODE_ENV: 'test',
       DATABASE_URL: clusterUrl(cluster),
@@ -95,9 +106,12 @@ export class ChaosStack {
       SYNC_GITHUB_WRITES_PER_MINUTE: '0',
       RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
       LOG_LEVEL: 'info',
+      ...(engines.bouncer ? { DATABASE_URL: engines.bouncer.url(), MIGRATION_DATABASE_URL: clusterUrl(cluster) } : {}),
+      // A cluster needs every key of a deployment in one slot: a {hash tag} prefix (docs/decisions.md "Throughput").
+      ...(engines.redisCluster ? { REDIS_CLUSTER_NODES: engines.redisCluster.nodes, QUEUE_PREFIX: `{chaos-${options.label}}` } : {}),
       ...options.env,
     };
-    const stack = new ChaosStack(options.label, cluster, schema, redis, db, github, slack, githubTap, slackTap, env);
+    const stack = new ChaosStack(options.label, cluster, schema, redis, db, github, slack, githubTap, slackTap, env, engines);
     try {
       stack.jitterLatency(options.latencyMs ?? [20, 80]);
       for (const name of options.services ?? ['api-gateway', 'sync-worker', 'scheduler']) await stack.startService(name);
@@ -137,6 +151,7 @@ export class ChaosStack {
     await Promise.all(this.started.map((service) => stopWithin(service, 15_000)));
     await Promise.all([this.github.close(), this.slack.close(), this.githubTap.close(), this.slackTap.close()]);
     await this.redis.destroy();
+    await Promise.all([this.engines.bouncer?.stop(), this.engines.redisCluster?.stop()]);
     await this.db.end().catch(() => undefined);
   }
 
@@ -157,11 +172,15 @@ export class ChaosStack {
       ['github', user.githubToken],
       ['slack', user.slackToken],
     ] as const) {
-      const answer = await fetch(`${this.gatewayUrl}/api/v1/config/platforms`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${user.jwt}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ platform, token }),
-      });
+      const connect = () =>
+        fetch(`${this.gatewayUrl}/api/v1/config/platforms`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${user.jwt}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ platform, token }),
+        });
+      let answer = await connect();
+      // Setting up is not under test: on a loaded machine the token check can time out (503), and a client retries.
+      for (let retry = 0; answer.status === 503 && retry < 3; retry++) answer = await connect();
       if (answer.status !== 201) throw new Error(`connecting ${platform} for user ${index} failed: ${answer.status} ${await answer.text()}`);
     }
     this.users[index] = user;
