@@ -96,6 +96,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fetchTimeoutMs: e.CALENDAR_FETCH_TIMEOUT_MS,
       maxBytes: e.CALENDAR_MAX_BYTES,
       horizonDays: e.CALENDAR_HORIZON_DAYS,
+      google: {
+        authorizeUrl: `${e.GOOGLE_OAUTH_URL.replace(/\/+$/, '')}/o/oauth2/v2/auth`,
+        tokenUrl: e.GOOGLE_TOKEN_URL,
+        apiUrl: e.GOOGLE_CALENDAR_API_URL.replace(/\/+$/, ''),
+        client: e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET ? { id: e.GOOGLE_CLIENT_ID, secret: e.GOOGLE_CLIENT_SECRET } : null,
+      },
+      microsoft: {
+        authorizeUrl: `${e.MICROSOFT_LOGIN_URL.replace(/\/+$/, '')}/${e.MICROSOFT_TENANT}/oauth2/v2.0/authorize`,
+        tokenUrl: `${e.MICROSOFT_LOGIN_URL.replace(/\/+$/, '')}/${e.MICROSOFT_TENANT}/oauth2/v2.0/token`,
+        apiUrl: e.MICROSOFT_GRAPH_URL.replace(/\/+$/, ''),
+        client: e.MICROSOFT_CLIENT_ID && e.MICROSOFT_CLIENT_SECRET ? { id: e.MICROSOFT_CLIENT_ID, secret: e.MICROSOFT_CLIENT_SECRET } : null,
+      },
     },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
     metrics: { token: e.METRICS_TOKEN },
