@@ -140,8 +140,11 @@ export class CalendarsRepository {
     return (row as CalendarRow | undefined) ?? null;
   }
 
-  /** The row, its sealed URL and the owner's time zone; `lock` holds the row so two readers never overlap. */
-  async findForRead(db: EntityManager, id: string, lock = false): Promise<CalendarForRead | null> {
+  /**
+   * The row, its sealed secrets and the owner's time zone; `lock` holds the row so two readers never overlap
+   * (`true`: skip a row another reader holds; `'wait'`: wait for it).
+   */
+  async findForRead(db: EntityManager, id: string, lock: boolean | 'wait' = false): Promise<CalendarForRead | null> {
     const [row] = await db.query(
       `SELECT ${COLUMNS}, c.url_ciphertext AS "urlCiphertext", c.url_key_id AS "urlKeyId", u.time_zone AS "timeZone",
          COALESCE(d.rules, '{}'::jsonb) AS "orgRules",
@@ -149,7 +152,7 @@ export class CalendarsRepository {
          c.refresh_token_ciphertext AS "refreshTokenCiphertext", c.refresh_token_key_id AS "refreshTokenKeyId",
          c.token_expires_at AS "tokenExpiresAt", c.sync_token AS "syncToken", c.sync_items AS "syncItems", c.sync_started_at AS "syncStartedAt"
        FROM calendar_connections c JOIN users u ON u.id = c.user_id LEFT JOIN org_calendar_defaults d ON d.org_id = u.org_id
-       WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
+       WHERE c.id = $1 ${lock === 'wait' ? 'FOR UPDATE OF c' : lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
       [id],
     );
     if (!row) return null;
