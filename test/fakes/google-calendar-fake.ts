@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Answer, CalendarOAuthClientApp, CalendarOAuthServer, readBody } from './calendar-oauth';
 
 type Item = Record<string, unknown> & { id: string; status?: string };
 
@@ -20,17 +21,37 @@ export class GoogleCalendarFake {
     private readonly server: Server,
     readonly url: string,
     readonly accessToken: string,
+    /** The provider's OAuth authorization server (authorize and token endpoints on this same fake). */
+    readonly oauth: CalendarOAuthServer,
   ) {}
 
-  static async start(accessToken = 'ya29.fake-google-token'): Promise<GoogleCalendarFake> {
+  /** `clients`: OAuth apps the fake's authorization server knows (none: only the fixed access token works). */
+  static async start(accessToken = 'ya29.fake-google-token', options: { clients?: CalendarOAuthClientApp[] } = {}): Promise<GoogleCalendarFake> {
     let fake: GoogleCalendarFake | undefined;
     const server = createServer((request, response) => {
-      const answer = fake!.handle(request.method ?? 'GET', request.url ?? '/', request.headers.authorization);
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+      void fake!.route(request, () => fake!.handle(request.method ?? 'GET', request.url ?? '/', request.headers.authorization)).then((answer) => {
+        const headers = { 'content-type': 'application/json', ...answer.headers };
+        response.writeHead(answer.status, headers).end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new GoogleCalendarFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessToken);
+    const oauth = new CalendarOAuthServer('google', options.clients ?? [], 'https://www.googleapis.com/auth/calendar.readonly');
+    fake = new GoogleCalendarFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessToken, oauth);
     return fake;
+  }
+
+  /** The OAuth endpoints, then the calendar API (`api`, already computed from the request). */
+  private async route(request: import('node:http').IncomingMessage, api: () => { status: number; body: unknown }): Promise<Answer> {
+    const url = new URL(request.url ?? '/', this.url);
+    if (request.method === 'GET' && url.pathname === '/o/oauth2/v2/auth') return this.oauth.authorize(url.searchParams);
+    if (request.method === 'POST' && url.pathname === '/token') return this.oauth.token(request.headers, await readBody(request));
+    return api();
+  }
+
+  /** The fixed token of the unit tests, or one the authorization server issued and still honours. */
+  private authorised(authorization: string | undefined): boolean {
+    const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    return token !== undefined && (token === this.accessToken || this.oauth.acceptsAccessToken(token));
   }
 
   /** Adds or changes an event (a new version in the log). `status: 'cancelled'` deletes it. */
@@ -52,7 +73,7 @@ export class GoogleCalendarFake {
     const url = new URL(rawUrl, this.url);
     const error = (status: number, reason: string) => ({ status, body: { error: { code: status, message: reason, errors: [{ reason }] } } });
     if (method !== 'GET' || url.pathname !== '/calendar/v3/calendars/primary/events') return error(404, 'notFound');
-    if (authorization !== `Bearer ${this.accessToken}`) return error(401, 'authError');
+    if (!this.authorised(authorization)) return error(401, 'authError');
     const q = url.searchParams;
     this.requests.push(q);
     if (q.get('orderBy') === 'startTime' && q.get('singleEvents') !== 'true') return error(400, 'orderByStartTimeRequiresSingleEvents');

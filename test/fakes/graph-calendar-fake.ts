@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Answer, CalendarOAuthClientApp, CalendarOAuthServer, readBody } from './calendar-oauth';
 
 type Item = Record<string, unknown> & { id: string };
 
@@ -20,17 +21,37 @@ export class GraphCalendarFake {
     private readonly server: Server,
     readonly url: string,
     readonly accessToken: string,
+    /** The provider's OAuth authorization server (authorize and token endpoints on this same fake). */
+    readonly oauth: CalendarOAuthServer,
   ) {}
 
-  static async start(accessToken = 'eyJ.fake-graph-token'): Promise<GraphCalendarFake> {
+  /** `clients`: OAuth apps the fake's authorization server knows (none: only the fixed access token works). */
+  static async start(accessToken = 'eyJ.fake-graph-token', options: { clients?: CalendarOAuthClientApp[] } = {}): Promise<GraphCalendarFake> {
     let fake: GraphCalendarFake | undefined;
     const server = createServer((request, response) => {
-      const answer = fake!.handle(request.url ?? '/', request.headers.authorization);
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+      void fake!.route(request, () => fake!.handle(request.url ?? '/', request.headers.authorization)).then((answer) => {
+        const headers = { 'content-type': 'application/json', ...answer.headers };
+        response.writeHead(answer.status, headers).end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new GraphCalendarFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessToken);
+    const oauth = new CalendarOAuthServer('microsoft', options.clients ?? [], 'Calendars.Read');
+    fake = new GraphCalendarFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessToken, oauth);
     return fake;
+  }
+
+  /** The OAuth endpoints, then the calendar API (`api`, already computed from the request). */
+  private async route(request: import('node:http').IncomingMessage, api: () => { status: number; body: unknown }): Promise<Answer> {
+    const url = new URL(request.url ?? '/', this.url);
+    if (request.method === 'GET' && /^\/[A-Za-z0-9.-]+\/oauth2\/v2\.0\/authorize$/.test(url.pathname)) return this.oauth.authorize(url.searchParams);
+    if (request.method === 'POST' && /^\/[A-Za-z0-9.-]+\/oauth2\/v2\.0\/token$/.test(url.pathname)) return this.oauth.token(request.headers, await readBody(request));
+    return api();
+  }
+
+  /** The fixed token of the unit tests, or one the authorization server issued and still honours. */
+  private authorised(authorization: string | undefined): boolean {
+    const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    return token !== undefined && (token === this.accessToken || this.oauth.acceptsAccessToken(token));
   }
 
   put(item: Item): void {
@@ -55,7 +76,7 @@ export class GraphCalendarFake {
     const url = new URL(rawUrl, this.url);
     const error = (status: number, code: string) => ({ status, body: { error: { code, message: code } } });
     if (url.pathname !== '/v1.0/me/calendarView/delta') return error(404, 'ResourceNotFound');
-    if (authorization !== `Bearer ${this.accessToken}`) return error(401, 'InvalidAuthenticationToken');
+    if (!this.authorised(authorization)) return error(401, 'InvalidAuthenticationToken');
     this.requests.push(rawUrl);
     const q = url.searchParams;
     if (['$select', '$filter', '$orderby', '$search', '$expand'].some((name) => q.has(name))) return error(400, 'ErrorInvalidUrlQuery');
