@@ -56,9 +56,9 @@ describe('Google and Microsoft calendars', () => {
     google = await GoogleCalendarFake.start(undefined, { clients: [{ ...APP, redirectUris: [redirectUri('google')] }] });
     graph = await GraphCalendarFake.start(undefined, { clients: [{ ...APP, redirectUris: [redirectUri('microsoft')] }] });
     stack = await startStack('calendar-providers', {
-      services: ['api-gateway', 'sync-worker', 'scheduler', 'calendar-poller'],
+      services: ['api-gateway', 'sync-worker', 'scheduler'],
       env: {
-        // Polls rarely: every read in these tests is one the connection, a rules change or a refresh asked for.
+        // Polls rarely: every read in these tests is one the connection, a rules change or a push notification asked for.
         CALENDAR_POLL_INTERVAL_MS: '600000',
         SCHEDULE_RECONCILE_INTERVAL_MS: '1000',
         OAUTH_REDIRECT_BASE_URL: PUBLIC_URL,
@@ -73,6 +73,8 @@ describe('Google and Microsoft calendars', () => {
         MICROSOFT_CLIENT_SECRET: APP.clientSecret,
       },
     });
+    // The poller opens push channels to the gateway, so it learns where the gateway listens (PUBLIC_BASE_URL).
+    await stack.startService('calendar-poller', { PUBLIC_BASE_URL: stack.api.baseUrl });
     app = await connectAsApp();
   }, 120_000);
 
@@ -313,4 +315,79 @@ describe('Google and Microsoft calendars', () => {
     expect(stored.sync_token).not.toBe('x');
     expect(stored.refresh_token_ciphertext.length).toBeGreaterThan(1);
   }, 60_000);
+  const spanAt = async (calendarId: string, start: Date) =>
+    (await stack.db.query(`SELECT 1 FROM calendar_spans WHERE calendar_id = $1 AND starts_at = $2`, [calendarId, start])).rowCount === 1;
+
+  it('Google push: a watch channel is opened, a notification triggers a read before the next poll, a forged one is refused, renewal and delete stop channels', async () => {
+    const user = withEmail(await newUser(stack, []));
+    const id = await connect(user, 'google');
+    const opened = await waitFor(async () => (await row(id)).push_channel_id ?? undefined, 'a watch channel');
+    const channel = google.channels.get(opened)!;
+    expect(channel.address).toBe(`${stack.api.baseUrl}/api/v1/calendars/push/google`);
+    expect(new Date((await row(id)).push_expires_at).getTime()).toBe(channel.expiration);
+    await waitFor(() => google.deliveries.find((d) => d.channelId === opened && d.state === 'sync'), 'the sync message');
+    expect(google.deliveries.find((d) => d.channelId === opened && d.state === 'sync')!.status).toBe(204);
+
+    // A change: the notification alone makes the poller read (its next poll is 10 minutes away).
+    const start = hoursFromNow(2);
+    google.put(googleEvent(`pushed-${user.subject}`, start, new Date(start.getTime() + 1_800_000)));
+    expect(await spanAt(id, start)).toBe(false);
+    const before = google.requests.length;
+    const statuses = await google.notify();
+    expect(statuses.every((status) => status === 204)).toBe(true);
+    await waitFor(() => spanAt(id, start), 'the pushed change read', 15_000, 100);
+    expect(google.requests.length).toBeGreaterThan(before);
+
+    // Knowing a channel id is not enough: the token must be the calendar's; an unknown channel finds nothing.
+    expect(await google.notifyWithToken(opened, 'forged-token')).toBe(403);
+    const unknown = await stack.api.request('POST', '/api/v1/calendars/push/google', { headers: { 'x-goog-channel-id': 'no-such-channel', 'x-goog-channel-token': 'x', 'x-goog-resource-state': 'exists' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    // A day before it expires the channel is replaced (Google cannot extend one) and the old one stopped.
+    await stack.db.query(`UPDATE calendar_connections SET push_expires_at = now() + interval '1 hour' WHERE id = $1`, [id]);
+    expect((await patch(stack, `${CALENDARS}/${id}`, user.jwt, { rules: { includeTitles: true } })).status).toBe(200);
+    const renewed = await waitFor(async () => {
+      const current = (await row(id)).push_channel_id;
+      return current !== opened ? current : undefined;
+    }, 'a new channel');
+    await waitFor(() => google.stopped.includes(opened), 'the old channel stopped');
+    expect(google.channels.has(renewed)).toBe(true);
+
+    // Deleting the calendar stops its channel.
+    expect((await stack.api.delete(`${CALENDARS}/${id}`, user.jwt)).status).toBe(204);
+    expect(google.stopped).toContain(renewed);
+  }, 90_000);
+
+  it('Microsoft push: a validated subscription, a notification triggers a read, a wrong clientState is refused, renewal extends it, delete removes it', async () => {
+    const user = withEmail(await newUser(stack, []));
+    const id = await connect(user, 'microsoft');
+    const subscriptionId = await waitFor(async () => (await row(id)).push_channel_id ?? undefined, 'a subscription');
+    const subscription = graph.subscriptions.get(subscriptionId)!;
+    expect(subscription).toMatchObject({ resource: 'me/events', notificationUrl: `${stack.api.baseUrl}/api/v1/calendars/push/microsoft` });
+    expect(Date.parse(subscription.expirationDateTime)).toBeGreaterThan(Date.now() + 2 * 86_400_000);
+
+    const start = hoursFromNow(3);
+    graph.put(graphEvent(`pushed-${user.subject}`, start, new Date(start.getTime() + 1_800_000)));
+    const before = graph.requests.length;
+    expect(await graph.notify()).toEqual(expect.arrayContaining([202]));
+    await waitFor(() => spanAt(id, start), 'the pushed change read', 15_000, 100);
+    expect(graph.requests.length).toBeGreaterThan(before);
+    expect((await graph.notify('forged-client-state')).every((status) => status === 403)).toBe(true);
+
+    // The handshake route answers text/plain; text/plain stays a 415 everywhere else.
+    const handshake = await stack.api.request('POST', '/api/v1/calendars/push/microsoft?validationToken=Validation%3A%20abc', { rawBody: '', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    expect({ status: handshake.status, text: handshake.text, type: handshake.headers.get('content-type') }).toMatchObject({ status: 200, text: 'Validation: abc', type: expect.stringMatching(/^text\/plain/) });
+    const elsewhere = await stack.api.request('POST', '/api/v1/status/update', { token: user.jwt, rawBody: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(elsewhere.status).toBe(415);
+
+    // Renewal extends the same subscription in place.
+    await stack.db.query(`UPDATE calendar_connections SET push_expires_at = now() + interval '1 hour' WHERE id = $1`, [id]);
+    expect((await patch(stack, `${CALENDARS}/${id}`, user.jwt, { rules: { includeTitles: true } })).status).toBe(200);
+    await waitFor(async () => new Date((await row(id)).push_expires_at).getTime() > Date.now() + 86_400_000, 'the subscription renewed');
+    expect((await row(id)).push_channel_id).toBe(subscriptionId);
+
+    expect((await stack.api.delete(`${CALENDARS}/${id}`, user.jwt)).status).toBe(204);
+    expect(graph.deleted).toContain(subscriptionId);
+  }, 90_000);
 });

@@ -5,12 +5,19 @@ import {
   calendarOAuthClients,
   CalendarRead,
   CalendarToRead,
+  closePushChannel,
   effectiveRules,
   engineRules,
   FeedProblem,
   openFeedUrl,
+  openPushChannel,
+  PUSH_RENEW_BEFORE_MS,
+  pushAddress,
+  PushChannelInfo,
+  pushToken,
   ProviderType,
   readCalendar,
+  renewPushChannel,
   spanTitle,
   withAccessToken,
 } from '@statusync/calendar-feeds';
@@ -93,7 +100,11 @@ export class CalendarReader {
           this.cipher,
           this.clients[calendar.type],
           (tokens) => this.calendars.storeTokens(db, calendar.id, tokens),
-          (accessToken, apiUrl) => readCalendar({ ...toRead, provider: { apiUrl, accessToken, sync, fullWindow } }, window, { etag: null, lastModified: null }, fetchOptions),
+          async (accessToken, apiUrl) => {
+            const done = await readCalendar({ ...toRead, provider: { apiUrl, accessToken, sync, fullWindow } }, window, { etag: null, lastModified: null }, fetchOptions);
+            await this.keepPushChannel(db, calendar, { apiUrl, accessToken, timeoutMs: fetchTimeoutMs });
+            return done;
+          },
         );
       }
       if (read.changed && read.sync) {
@@ -127,6 +138,30 @@ export class CalendarReader {
         spansComputedAt: null,
         nextFetchAt: nextFetchAt(now, calendar.id, pollIntervalMs, failures),
       };
+    }
+  }
+
+  /**
+   * With PUBLIC_BASE_URL, keeps a Google watch channel / Graph subscription open so changes are read at once:
+   * opened after the first successful read, renewed a day before it expires (Google: a new channel, then the old one
+   * stopped). Best effort: polling goes on regardless, so a failure is logged, never a failed read.
+   */
+  private async keepPushChannel(db: EntityManager, calendar: CalendarForRead, access: { apiUrl: string; accessToken: string; timeoutMs: number }): Promise<void> {
+    const base = this.config.calendars.publicBaseUrl;
+    if (!base) return;
+    const type = calendar.type as ProviderType;
+    const current: PushChannelInfo | null = calendar.pushChannelId
+      ? { channelId: calendar.pushChannelId, resourceId: calendar.pushResourceId, expiresAt: new Date(calendar.pushExpiresAt ?? 0) }
+      : null;
+    if (current && current.expiresAt.getTime() - Date.now() > PUSH_RENEW_BEFORE_MS) return;
+    try {
+      const renewed = current ? await renewPushChannel(type, access, current) : null;
+      const next = renewed ?? (await openPushChannel(type, access, pushAddress(base, type), pushToken(this.config.tokenEncryptionKeys[0].key, calendar.id)));
+      await this.calendars.recordPush(db, calendar.id, next);
+      this.logger.log({ calendarId: calendar.id, channelId: next.channelId, expiresAt: next.expiresAt, renewed: renewed !== null }, 'calendar push channel open');
+      if (current && current.channelId !== next.channelId) await closePushChannel(type, access, current);
+    } catch (error) {
+      this.logger.warn({ err: error, calendarId: calendar.id }, 'calendar push channel not opened or renewed; polling continues');
     }
   }
 

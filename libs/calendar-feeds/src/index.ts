@@ -9,3 +9,4 @@ export * from './providers/graph-delta';
 export * from './providers/calendar-oauth';
 export * from './providers/provider-tokens';
 export * from './providers/provider-session';
+export * from './providers/push-channels';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CalendarInputError } from '@statusync/calendar';
 import {
   CalendarRead,
   CalendarToRead,
+  closePushChannel,
   engineRules,
   FeedProblem,
   openFeedUrl,
@@ -14,7 +15,7 @@ import {
   withAccessToken,
 } from '@statusync/calendar-feeds';
 import { APP_CONFIG, AppConfig, checkFetchableUrl, ProblemException, TokenCipher, UnsafeUrlError } from '@statusync/core';
-import { CalendarsRepository, SpansRepository, UserScope } from '@statusync/db';
+import { CalendarForRead, CalendarsRepository, SpansRepository, UserScope } from '@statusync/db';
 import { CalendarPollProducer, SpanEdgeProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
@@ -33,6 +34,7 @@ const notFound = () => new ProblemException(404, 'not-found', 'Not Found', 'cale
 /** Connected calendars: CRUD under the caller's row-level-security scope, and the live preview. */
 @Injectable()
 export class CalendarsService {
+  private readonly logger = new Logger(CalendarsService.name);
   private readonly cipher: TokenCipher;
 
   constructor(
@@ -124,12 +126,29 @@ export class CalendarsService {
 
   /** Also cancels the calendar's statuses to come; one under way ends now, so what it replaced comes back. */
   async remove(user: AuthUser, id: string): Promise<void> {
-    const ended = await this.run(user, async (db) => {
+    const outcome = await this.run(user, async (db) => {
+      // Read (and locked) first: its push channel is stopped after the delete commits.
+      const calendar = await this.calendars.findForRead(db, id, 'wait');
       const cancelled = await this.spans.cancelSource(db, user.id, 'calendar', id);
-      return (await this.calendars.remove(db, id)) ? cancelled.endedNow : null;
+      return calendar && (await this.calendars.remove(db, id)) ? { calendar, ended: cancelled.endedNow } : null;
     });
-    if (!ended) throw notFound();
-    if (ended.length > 0) await this.spanEdges.schedule(ended);
+    if (!outcome) throw notFound();
+    if (outcome.ended.length > 0) await this.spanEdges.schedule(outcome.ended);
+    await this.stopPush(outcome.calendar);
+  }
+
+  /** The provider stops notifying us of a deleted calendar. Best effort: a notification for it finds nothing anyway. */
+  private async stopPush(calendar: CalendarForRead): Promise<void> {
+    if (calendar.type === 'ics' || !calendar.pushChannelId) return;
+    const type = calendar.type;
+    const channel = { channelId: calendar.pushChannelId, resourceId: calendar.pushResourceId };
+    try {
+      await withAccessToken(calendar, this.cipher, this.connect.clientOrNull(type), async () => undefined, (accessToken, apiUrl) =>
+        closePushChannel(type, { apiUrl, accessToken, timeoutMs: this.config.calendars.fetchTimeoutMs }, channel),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, calendarId: calendar.id }, 'push channel of a deleted calendar not stopped');
+    }
   }
 
   /** Reads the source now through the same code as the poller (no ETag: a preview always needs the body). */

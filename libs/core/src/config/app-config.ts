@@ -53,6 +53,8 @@ export interface AppConfig {
     fetchTimeoutMs: number;
     maxBytes: number;
     horizonDays: number;
+    /** Where providers send push notifications (PUBLIC_BASE_URL); null: polling only. */
+    publicBaseUrl: string | null;
     /** Google and Microsoft calendars: where their OAuth and APIs live, and our app there (null: not offered). */
     google: CalendarProviderConfig;
     microsoft: CalendarProviderConfig;

@@ -132,6 +132,11 @@ export const configSchema = z
     MICROSOFT_GRAPH_URL: url(['https:', 'http:']).default('https://graph.microsoft.com'),
     MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
     MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
+    /**
+     * The gateway as Google and Microsoft reach it (https in production): set, calendars get push channels and
+     * subscriptions that notify `<base>/api/v1/calendars/push/{google|microsoft}`; unset, they are polled only.
+     */
+    PUBLIC_BASE_URL: url(['https:', 'http:']).optional(),
     /** Public base URL of the gateway as browsers reach it; OAuth redirect URIs are built from it. */
     OAUTH_REDIRECT_BASE_URL: url(['https:', 'http:']).default('http://127.0.0.1:3000'),
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),

@@ -96,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fetchTimeoutMs: e.CALENDAR_FETCH_TIMEOUT_MS,
       maxBytes: e.CALENDAR_MAX_BYTES,
       horizonDays: e.CALENDAR_HORIZON_DAYS,
+      publicBaseUrl: e.PUBLIC_BASE_URL ? e.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
       google: {
         authorizeUrl: `${e.GOOGLE_OAUTH_URL.replace(/\/+$/, '')}/o/oauth2/v2/auth`,
         tokenUrl: e.GOOGLE_TOKEN_URL,

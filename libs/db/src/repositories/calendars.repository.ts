@@ -47,6 +47,16 @@ export interface CalendarForRead extends CalendarRow {
   syncToken: string | null;
   syncItems: Record<string, unknown> | null;
   syncStartedAt: Date | null;
+  /** The provider's push channel (Google) or subscription (Graph), when PUBLIC_BASE_URL is set. */
+  pushChannelId: string | null;
+  pushResourceId: string | null;
+  pushExpiresAt: Date | null;
+}
+
+export interface PushChannel {
+  channelId: string;
+  resourceId: string | null;
+  expiresAt: Date;
 }
 
 export interface SealedSecret {
@@ -150,7 +160,8 @@ export class CalendarsRepository {
          COALESCE(d.rules, '{}'::jsonb) AS "orgRules",
          c.access_token_ciphertext AS "accessTokenCiphertext", c.access_token_key_id AS "accessTokenKeyId",
          c.refresh_token_ciphertext AS "refreshTokenCiphertext", c.refresh_token_key_id AS "refreshTokenKeyId",
-         c.token_expires_at AS "tokenExpiresAt", c.sync_token AS "syncToken", c.sync_items AS "syncItems", c.sync_started_at AS "syncStartedAt"
+         c.token_expires_at AS "tokenExpiresAt", c.sync_token AS "syncToken", c.sync_items AS "syncItems", c.sync_started_at AS "syncStartedAt",
+         c.push_channel_id AS "pushChannelId", c.push_resource_id AS "pushResourceId", c.push_expires_at AS "pushExpiresAt"
        FROM calendar_connections c JOIN users u ON u.id = c.user_id LEFT JOIN org_calendar_defaults d ON d.org_id = u.org_id
        WHERE c.id = $1 ${lock === 'wait' ? 'FOR UPDATE OF c' : lock ? 'FOR UPDATE OF c SKIP LOCKED' : ''}`,
       [id],
@@ -191,6 +202,26 @@ export class CalendarsRepository {
        WHERE id = $1`,
       [id, tokens.accessToken.ciphertext, tokens.accessToken.keyId, tokens.expiresAt, rotate, tokens.refreshToken?.ciphertext ?? null, tokens.refreshToken?.keyId ?? null],
     );
+  }
+
+  /** The calendar's current push channel / subscription (null: none). */
+  async recordPush(db: EntityManager, id: string, channel: PushChannel | null): Promise<void> {
+    await db.query(`UPDATE calendar_connections SET push_channel_id = $2, push_resource_id = $3, push_expires_at = $4 WHERE id = $1`, [
+      id,
+      channel?.channelId ?? null,
+      channel?.resourceId ?? null,
+      channel?.expiresAt ?? null,
+    ]);
+  }
+
+  /** Which calendar a push channel belongs to, across users (ids only, through a SECURITY DEFINER function). */
+  async pushTarget(channelId: string): Promise<{ id: string; userId: string; type: CalendarType } | null> {
+    const [row] = (await this.dataSource.query(`SELECT id, user_id AS "userId", type FROM statusync_calendar_push_target($1)`, [channelId])) as {
+      id: string;
+      userId: string;
+      type: CalendarType;
+    }[];
+    return row ?? null;
   }
 
   /** The provider's sync state after a successful read (in the read's transaction). */
