@@ -325,6 +325,7 @@ describe('Google and Microsoft calendars', () => {
     const channel = google.channels.get(opened)!;
     expect(channel.address).toBe(`${stack.api.baseUrl}/api/v1/calendars/push/google`);
     expect(new Date((await row(id)).push_expires_at).getTime()).toBe(channel.expiration);
+    // Google's first message on a channel (`sync`) is acknowledged.
     await waitFor(() => google.deliveries.find((d) => d.channelId === opened && d.state === 'sync'), 'the sync message');
     expect(google.deliveries.find((d) => d.channelId === opened && d.state === 'sync')!.status).toBe(204);
 

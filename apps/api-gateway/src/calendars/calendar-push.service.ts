@@ -28,8 +28,10 @@ export class CalendarPushService {
   /** Google: `X-Goog-Channel-ID`, `X-Goog-Channel-Token`, `X-Goog-Resource-State` (`sync` when the channel opens). */
   async google(channelId: string | undefined, token: string | undefined, resourceState: string | undefined): Promise<void> {
     if (!channelId) throw new ProblemException(400, 'validation', 'Invalid request', 'X-Goog-Channel-ID is missing', [{ field: 'X-Goog-Channel-ID', reason: 'is required' }]);
-    const target = await this.check('google', channelId, token);
+    // The `sync` message only says the channel is open, and arrives while the poller that opened it has not yet
+    // committed its id: acknowledged without a lookup, nothing to read.
     if (resourceState === 'sync') return;
+    const target = await this.check('google', channelId, token);
     await this.poller.readNow({ calendarId: target.id, userId: target.userId });
   }
 
