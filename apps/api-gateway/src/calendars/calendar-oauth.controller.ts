@@ -23,7 +23,8 @@ const REFUSALS = {
     },
   },
   422: {
-    description: "The person declined, the provider refused the code, or granted no calendar access / no offline access; `platformError` is the provider's code; nothing is stored",
+    description:
+      "The person declined, the provider refused the code, or granted no calendar access / no offline access (`oauth-refused`, `platformError` is the provider's code); or this server has no app for the provider (`not-configured`, naming `type`). Nothing is stored",
     example: {
       type: 'https://statusync.dev/problems/oauth-refused',
       title: 'Authorisation refused by the platform',

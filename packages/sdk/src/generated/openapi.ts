@@ -4445,7 +4445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"];
                 };
             };
-            /** @description The person declined, the provider refused the code, or granted no calendar access / no offline access; `platformError` is the provider's code; nothing is stored */
+            /** @description The person declined, the provider refused the code, or granted no calendar access / no offline access (`oauth-refused`, `platformError` is the provider's code); or this server has no app for the provider (`not-configured`, naming `type`). Nothing is stored */
             422: {
                 headers: {
                     [name: string]: unknown;
