@@ -52,8 +52,10 @@ describe('calendars: every refusal is a 4xx naming the field and changes nothing
     const post = (body: unknown) => () => stack.api.post(CALENDARS, ada.jwt, body);
     await refused(post({}), 400, 'type');
     await refused(post({ type: 'caldav', url: ics.url }), 400, 'type');
-    await refused(post({ type: 'google' }), 400, 'type');
-    await refused(post({ type: 'microsoft' }), 400, 'type');
+    // This deployment has no Google/Microsoft OAuth app: a 422 naming `type`, and no calendar row left behind.
+    const unconfigured = await refused(post({ type: 'google' }), 422, 'type');
+    expect(unconfigured.body.detail).toMatch(/GOOGLE_CLIENT_ID/);
+    await refused(post({ type: 'microsoft' }), 422, 'type');
     await refused(post({ type: 'ics' }), 400, 'url');
     await refused(post({ type: 'ics', url: 42 }), 400, 'url');
     await refused(post({ type: 'ics', url: 'ftp://example.com/cal.ics' }), 400, 'url');

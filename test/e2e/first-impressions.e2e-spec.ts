@@ -11,7 +11,10 @@ describe('first impressions', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startStack('first', { services: ['api-gateway'] });
+    // Google and Microsoft calendar apps configured (nothing is called until a person approves), so the documented
+    // `type: google|microsoft` examples meet a gateway that offers them.
+    const calendarApps = { GOOGLE_CLIENT_ID: 'example.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'example-secret', MICROSOFT_CLIENT_ID: 'example-client', MICROSOFT_CLIENT_SECRET: 'example-secret' };
+    stack = await startStack('first', { services: ['api-gateway'], env: calendarApps });
   }, 60_000);
 
   afterAll(() => stack?.stop());

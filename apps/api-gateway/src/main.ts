@@ -11,6 +11,7 @@ import { isDocsUrl, mountOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { strictValidationPipe } from './http/validation';
 import { isAppUrl, mountWebApp } from './http/web-app';
+import { acceptPushValidationBodies } from './calendars/push-body-parser';
 import { limitPublicPaths } from './rate-limit/public-paths.limit';
 import { RateLimits } from './rate-limit/rate-limits';
 
@@ -31,6 +32,7 @@ runMain('api-gateway', async () => {
     ],
   });
   app.useGlobalPipes(strictValidationPipe());
+  acceptPushValidationBodies(app);
   mountOpenApi(app);
   const strategy = app.get(JwtStrategy);
   const board = await mountBullBoard(app, app.get(StatusSyncProducer).allQueues(), config, (request) => verifyBearer(strategy, request));

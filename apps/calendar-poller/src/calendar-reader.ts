@@ -1,6 +1,26 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BusySpan } from '@statusync/calendar';
-import { effectiveRules, engineRules, FeedProblem, openFeedUrl, readCalendar, spanTitle } from '@statusync/calendar-feeds';
+import {
+  CalendarOAuthClient,
+  calendarOAuthClients,
+  CalendarRead,
+  CalendarToRead,
+  closePushChannel,
+  effectiveRules,
+  engineRules,
+  FeedProblem,
+  openFeedUrl,
+  openPushChannel,
+  PUSH_RENEW_BEFORE_MS,
+  pushAddress,
+  PushChannelInfo,
+  pushToken,
+  ProviderType,
+  readCalendar,
+  renewPushChannel,
+  spanTitle,
+  withAccessToken,
+} from '@statusync/calendar-feeds';
 import { APP_CONFIG, AppConfig, TokenCipher } from '@statusync/core';
 import { CalendarForRead, CalendarsRepository, FetchOutcome, SpanRow, SpansRepository, StoredSpan, UserScope } from '@statusync/db';
 import { ReadCalendarJob, SpanEdgeProducer } from '@statusync/queue';
@@ -11,6 +31,8 @@ import { nextFetchAt } from './poll-timing';
 /** A 304 is trusted for this long; after it the whole feed is read again so the span window moves on. */
 const FULL_READ_EVERY_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Google's stored events and Graph's deltaLink (which keeps its first window) start over this often. */
+const FULL_SYNC_EVERY_MS = DAY_MS;
 
 /**
  * Reads one calendar: fetch (conditional), the rules engine, store the spans, record the outcome. The row is
@@ -21,6 +43,7 @@ const DAY_MS = 86_400_000;
 export class CalendarReader {
   private readonly logger = new Logger(CalendarReader.name);
   private readonly cipher: TokenCipher;
+  private readonly clients: Partial<Record<ProviderType, CalendarOAuthClient>>;
 
   constructor(
     private readonly scope: UserScope,
@@ -30,6 +53,7 @@ export class CalendarReader {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cipher = new TokenCipher(config.tokenEncryptionKeys);
+    this.clients = calendarOAuthClients(config);
   }
 
   /** Returns when to read next, or null when the calendar is gone (or another poller holds it). */
@@ -37,7 +61,8 @@ export class CalendarReader {
     const toSchedule: SpanRow[] = [];
     const next = await this.scope.run(job.userId, async (db) => {
       const calendar = await this.calendars.findForRead(db, job.calendarId, true);
-      if (!calendar) return null;
+      // Gone, held by another poller, or still waiting for the person's consent at the provider (no token yet).
+      if (!calendar || calendar.state === 'connecting') return null;
       const outcome = await this.fetchAndStore(db, calendar, job.force === true, toSchedule);
       await this.calendars.recordFetch(db, calendar.id, outcome);
       this.logger.log({ calendarId: calendar.id, state: outcome.state, error: outcome.lastError, nextFetchAt: outcome.nextFetchAt }, 'calendar read');
@@ -54,15 +79,38 @@ export class CalendarReader {
     const { pollIntervalMs, fetchTimeoutMs, maxBytes, horizonDays } = this.config.calendars;
     const fresh = calendar.spansComputedAt !== null && now.getTime() - new Date(calendar.spansComputedAt).getTime() < FULL_READ_EVERY_MS;
     const conditional = !force && fresh && calendar.state === 'active';
+    const window = { from: new Date(now.getTime() - DAY_MS), to: new Date(now.getTime() + horizonDays * DAY_MS) };
     try {
-      const url = calendar.urlCiphertext ? openFeedUrl(this.cipher, calendar.userId, calendar.id, { ciphertext: calendar.urlCiphertext, keyId: calendar.urlKeyId! }) : null;
-      const read = await readCalendar(
-        { type: calendar.type, url, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules, calendar.orgRules) },
+      const toRead: CalendarToRead = { type: calendar.type, url: null, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules, calendar.orgRules) };
+      const fetchOptions = { allowPrivate: this.config.allowPrivateUrls, timeoutMs: fetchTimeoutMs, maxBytes };
+      let read: CalendarRead;
+      let fullRound = false;
+      if (calendar.type === 'ics') {
+        const url = calendar.urlCiphertext ? openFeedUrl(this.cipher, calendar.userId, calendar.id, { ciphertext: calendar.urlCiphertext, keyId: calendar.urlKeyId! }) : null;
         // From a day back: a meeting under way keeps its real start (the engine keys spans by it) instead of now.
-        { from: new Date(now.getTime() - DAY_MS), to: new Date(now.getTime() + horizonDays * DAY_MS) },
-        conditional ? { etag: calendar.etag, lastModified: calendar.lastModified } : { etag: null, lastModified: null },
-        { allowPrivate: this.config.allowPrivateUrls, timeoutMs: fetchTimeoutMs, maxBytes },
-      );
+        read = await readCalendar({ ...toRead, url }, window, conditional ? { etag: calendar.etag, lastModified: calendar.lastModified } : { etag: null, lastModified: null }, fetchOptions);
+      } else {
+        const started = calendar.syncStartedAt ? new Date(calendar.syncStartedAt).getTime() : null;
+        fullRound = calendar.syncToken === null || started === null || now.getTime() - started >= FULL_SYNC_EVERY_MS;
+        const sync = fullRound ? { token: null, items: {} } : { token: calendar.syncToken, items: calendar.syncItems ?? {} };
+        // Graph keeps the first round's window for a day: one day more than the horizon, so it never falls short.
+        const fullWindow = { from: window.from, to: new Date(window.to.getTime() + DAY_MS) };
+        read = await withAccessToken(
+          calendar,
+          this.cipher,
+          this.clients[calendar.type],
+          (tokens) => this.calendars.storeTokens(db, calendar.id, tokens),
+          async (accessToken, apiUrl) => {
+            const done = await readCalendar({ ...toRead, provider: { apiUrl, accessToken, sync, fullWindow } }, window, { etag: null, lastModified: null }, fetchOptions);
+            await this.keepPushChannel(db, calendar, { apiUrl, accessToken, timeoutMs: fetchTimeoutMs });
+            return done;
+          },
+        );
+      }
+      if (read.changed && read.sync) {
+        const startedAt = fullRound || !calendar.syncStartedAt ? now : new Date(calendar.syncStartedAt);
+        await this.calendars.recordSync(db, calendar.id, { token: read.sync.token, items: read.sync.items, startedAt });
+      }
       const done = { state: 'active' as const, failures: 0, lastError: null, lastFetchedAt: now, nextFetchAt: nextFetchAt(now, calendar.id, pollIntervalMs, 0) };
       if (!read.changed) return { ...done, etag: calendar.etag, lastModified: calendar.lastModified, spansComputedAt: null };
       const stored = this.spansToStore(calendar, read.result.busy).filter((span) => new Date(span.endsAt) > now);
@@ -73,7 +121,7 @@ export class CalendarReader {
         source: 'calendar',
         sourceId: calendar.id,
         spans: calendarTimedSpans(stored, calendar.timeZone),
-        window: { from: new Date(now.getTime() - DAY_MS), to: new Date(now.getTime() + horizonDays * DAY_MS) },
+        window,
       });
       toSchedule.push(...changes.changed, ...changes.endedNow);
       return { ...done, etag: read.etag, lastModified: read.lastModified, spansComputedAt: now };
@@ -90,6 +138,30 @@ export class CalendarReader {
         spansComputedAt: null,
         nextFetchAt: nextFetchAt(now, calendar.id, pollIntervalMs, failures),
       };
+    }
+  }
+
+  /**
+   * With PUBLIC_BASE_URL, keeps a Google watch channel / Graph subscription open so changes are read at once:
+   * opened after the first successful read, renewed a day before it expires (Google: a new channel, then the old one
+   * stopped). Best effort: polling goes on regardless, so a failure is logged, never a failed read.
+   */
+  private async keepPushChannel(db: EntityManager, calendar: CalendarForRead, access: { apiUrl: string; accessToken: string; timeoutMs: number }): Promise<void> {
+    const base = this.config.calendars.publicBaseUrl;
+    if (!base) return;
+    const type = calendar.type as ProviderType;
+    const current: PushChannelInfo | null = calendar.pushChannelId
+      ? { channelId: calendar.pushChannelId, resourceId: calendar.pushResourceId, expiresAt: new Date(calendar.pushExpiresAt ?? 0) }
+      : null;
+    if (current && current.expiresAt.getTime() - Date.now() > PUSH_RENEW_BEFORE_MS) return;
+    try {
+      const renewed = current ? await renewPushChannel(type, access, current) : null;
+      const next = renewed ?? (await openPushChannel(type, access, pushAddress(base, type), pushToken(this.config.tokenEncryptionKeys[0].key, calendar.id)));
+      await this.calendars.recordPush(db, calendar.id, next);
+      this.logger.log({ calendarId: calendar.id, channelId: next.channelId, expiresAt: next.expiresAt, renewed: renewed !== null }, 'calendar push channel open');
+      if (current && current.channelId !== next.channelId) await closePushChannel(type, access, current);
+    } catch (error) {
+      this.logger.warn({ err: error, calendarId: calendar.id }, 'calendar push channel not opened or renewed; polling continues');
     }
   }
 

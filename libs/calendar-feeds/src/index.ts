@@ -6,3 +6,7 @@ export * from './feed-secret';
 export * from './providers/provider-http';
 export * from './providers/google-sync';
 export * from './providers/graph-delta';
+export * from './providers/calendar-oauth';
+export * from './providers/provider-tokens';
+export * from './providers/provider-session';
+export * from './providers/push-channels';

@@ -26,6 +26,21 @@ const SECRETS = [
     context: (row: SecretRow) => secretContext(row.user_id, row.platform, 'refresh'),
   },
   { table: 'calendar_connections', platform: `'calendar:' || id`, ciphertext: 'url_ciphertext', keyId: 'url_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform) },
+  // Google/Microsoft calendar tokens (calendarTokenContext in @statusync/calendar-feeds).
+  {
+    table: 'calendar_connections',
+    platform: `'calendar:' || id || ':oauth'`,
+    ciphertext: 'access_token_ciphertext',
+    keyId: 'access_token_key_id',
+    context: (row: SecretRow) => secretContext(row.user_id, row.platform),
+  },
+  {
+    table: 'calendar_connections',
+    platform: `'calendar:' || id || ':oauth'`,
+    ciphertext: 'refresh_token_ciphertext',
+    keyId: 'refresh_token_key_id',
+    context: (row: SecretRow) => secretContext(row.user_id, row.platform, 'refresh'),
+  },
 ] as const;
 
 interface SecretRow {

@@ -32,12 +32,16 @@ export class CalendarRulesDto {
 }
 
 export class CreateCalendarDto {
-  @ApiProperty({ enum: CALENDAR_TYPES, example: 'ics', description: '`google` and `microsoft` are not available yet (400)' })
+  @ApiProperty({
+    enum: CALENDAR_TYPES,
+    example: 'ics',
+    description: '`ics`: a feed address (`url`). `google` / `microsoft`: connected with OAuth; the answer carries an `authorizeUrl` (422 naming `type` when this server has no OAuth app for the provider)',
+  })
   @IsIn(CALENDAR_TYPES)
   type: (typeof CALENDAR_TYPES)[number];
 
   @ApiPropertyOptional({ example: 'https://calendar.example.com/ical/secret-token/basic.ics', maxLength: 2048, description: 'ICS only: the secret address of the feed. Stored encrypted, never returned (only its host)' })
-  @ValidateIf((dto: CreateCalendarDto) => dto.type === 'ics' || dto.url !== undefined)
+  @ValidateIf((dto: CreateCalendarDto) => dto.type === 'ics')
   @IsString()
   @MaxLength(2048)
   url?: string;
@@ -84,4 +88,9 @@ export class PreviewQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+}
+
+export class CalendarProviderParamDto {
+  @IsIn(['google', 'microsoft'], { message: 'type must be one of the following values: google, microsoft' })
+  type: 'google' | 'microsoft';
 }

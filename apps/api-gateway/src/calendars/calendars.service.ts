@@ -1,15 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CalendarInputError } from '@statusync/calendar';
-import { engineRules, FeedProblem, openFeedUrl, readCalendar, redactFeedUrl, sealFeedUrl } from '@statusync/calendar-feeds';
+import {
+  CalendarRead,
+  CalendarToRead,
+  closePushChannel,
+  engineRules,
+  FeedProblem,
+  openFeedUrl,
+  ProviderType,
+  readCalendar,
+  redactFeedUrl,
+  sealFeedUrl,
+  withAccessToken,
+} from '@statusync/calendar-feeds';
 import { APP_CONFIG, AppConfig, checkFetchableUrl, ProblemException, TokenCipher, UnsafeUrlError } from '@statusync/core';
-import { CalendarsRepository, SpansRepository, UserScope } from '@statusync/db';
+import { CalendarForRead, CalendarsRepository, SpansRepository, UserScope } from '@statusync/db';
 import { CalendarPollProducer, SpanEdgeProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
+import { CalendarConnectService } from './calendar-connect.service';
 import { calendarView } from './calendar-view';
 import { CreateCalendarDto, PreviewQueryDto, UpdateCalendarDto } from './calendars.dto';
-import { CalendarPreviewView, CalendarView } from './calendars.views';
+import { CalendarAuthorizeView, CalendarCreatedView, CalendarPreviewView, CalendarView } from './calendars.views';
 
 const DAY_MS = 86_400_000;
 const MAX_PREVIEW_DAYS = 62;
@@ -21,6 +34,7 @@ const notFound = () => new ProblemException(404, 'not-found', 'Not Found', 'cale
 /** Connected calendars: CRUD under the caller's row-level-security scope, and the live preview. */
 @Injectable()
 export class CalendarsService {
+  private readonly logger = new Logger(CalendarsService.name);
   private readonly cipher: TokenCipher;
 
   constructor(
@@ -29,6 +43,7 @@ export class CalendarsService {
     private readonly poller: CalendarPollProducer,
     private readonly spans: SpansRepository,
     private readonly spanEdges: SpanEdgeProducer,
+    private readonly connect: CalendarConnectService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cipher = new TokenCipher(config.tokenEncryptionKeys);
@@ -43,8 +58,8 @@ export class CalendarsService {
     return user.orgId ? this.calendars.orgDefaults(db, user.orgId) : Promise.resolve({});
   }
 
-  async create(user: AuthUser, dto: CreateCalendarDto): Promise<CalendarView> {
-    if (dto.type !== 'ics') throw invalid('type', `${dto.type} calendars cannot be connected yet: use an ICS (iCalendar) feed address`);
+  async create(user: AuthUser, dto: CreateCalendarDto): Promise<CalendarCreatedView> {
+    if (dto.type !== 'ics') return this.createProvider(user, dto.type, dto);
     if (!dto.url) throw invalid('url', 'url is required for an ics calendar');
     const url = await this.checkUrl(dto.url);
     const id = randomUUID();
@@ -61,7 +76,28 @@ export class CalendarsService {
       await this.orgRules(db, user),
     ] as const);
     await this.poller.readNow({ calendarId: id, userId: user.id });
-    return calendarView(row, org);
+    return { ...calendarView(row, org), authorizeUrl: null };
+  }
+
+  /** A Google/Microsoft calendar starts `connecting`: the person approves at the provider, the callback stores the tokens. */
+  private async createProvider(user: AuthUser, type: ProviderType, dto: CreateCalendarDto): Promise<CalendarCreatedView> {
+    if (dto.url !== undefined) throw invalid('url', `url is only for ics calendars; ${type} calendars connect with OAuth`);
+    this.connect.clientFor(type);
+    const id = randomUUID();
+    const [row, org] = await this.run(user, async (db) => [
+      await this.calendars.create(db, { id, userId: user.id, type, ownerEmail: dto.ownerEmail ?? user.email ?? null, url: null, urlHint: null, rules: { ...dto.rules }, state: 'connecting' }),
+      await this.orgRules(db, user),
+    ] as const);
+    const { authorizeUrl } = await this.connect.start(user.id, id, type);
+    return { ...calendarView(row, org), authorizeUrl };
+  }
+
+  /** A new authorize URL for a provider calendar: finish a connection, or reconnect one whose access was revoked. */
+  async authorize(user: AuthUser, id: string): Promise<CalendarAuthorizeView> {
+    const row = await this.run(user, (db) => this.calendars.find(db, id));
+    if (!row) throw notFound();
+    if (row.type === 'ics') throw invalid('id', 'an ics calendar is not connected with OAuth; delete it and add the new feed address');
+    return this.connect.start(user.id, id, row.type);
   }
 
   async list(user: AuthUser): Promise<CalendarView[]> {
@@ -90,12 +126,29 @@ export class CalendarsService {
 
   /** Also cancels the calendar's statuses to come; one under way ends now, so what it replaced comes back. */
   async remove(user: AuthUser, id: string): Promise<void> {
-    const ended = await this.run(user, async (db) => {
+    const outcome = await this.run(user, async (db) => {
+      // Read (and locked) first: its push channel is stopped after the delete commits.
+      const calendar = await this.calendars.findForRead(db, id, 'wait');
       const cancelled = await this.spans.cancelSource(db, user.id, 'calendar', id);
-      return (await this.calendars.remove(db, id)) ? cancelled.endedNow : null;
+      return calendar && (await this.calendars.remove(db, id)) ? { calendar, ended: cancelled.endedNow } : null;
     });
-    if (!ended) throw notFound();
-    if (ended.length > 0) await this.spanEdges.schedule(ended);
+    if (!outcome) throw notFound();
+    if (outcome.ended.length > 0) await this.spanEdges.schedule(outcome.ended);
+    await this.stopPush(outcome.calendar);
+  }
+
+  /** The provider stops notifying us of a deleted calendar. Best effort: a notification for it finds nothing anyway. */
+  private async stopPush(calendar: CalendarForRead): Promise<void> {
+    if (calendar.type === 'ics' || !calendar.pushChannelId) return;
+    const type = calendar.type;
+    const channel = { channelId: calendar.pushChannelId, resourceId: calendar.pushResourceId };
+    try {
+      await withAccessToken(calendar, this.cipher, this.connect.clientOrNull(type), async () => undefined, (accessToken, apiUrl) =>
+        closePushChannel(type, { apiUrl, accessToken, timeoutMs: this.config.calendars.fetchTimeoutMs }, channel),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, calendarId: calendar.id }, 'push channel of a deleted calendar not stopped');
+    }
   }
 
   /** Reads the source now through the same code as the poller (no ETag: a preview always needs the body). */
@@ -104,16 +157,8 @@ export class CalendarsService {
     const to = query.to ? new Date(query.to) : new Date(from.getTime() + 7 * DAY_MS);
     if (to.getTime() <= from.getTime()) throw invalid('to', 'must be after from');
     if (to.getTime() - from.getTime() > MAX_PREVIEW_DAYS * DAY_MS) throw invalid('to', `must be at most ${MAX_PREVIEW_DAYS} days after from`);
-    const calendar = await this.run(user, (db) => this.calendars.findForRead(db, id));
-    if (!calendar) throw notFound();
-    const url = calendar.urlCiphertext ? openFeedUrl(this.cipher, calendar.userId, calendar.id, { ciphertext: calendar.urlCiphertext, keyId: calendar.urlKeyId! }) : null;
     try {
-      const read = await readCalendar(
-        { type: calendar.type, url, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules, calendar.orgRules) },
-        { from, to },
-        { etag: null, lastModified: null },
-        { allowPrivate: this.config.allowPrivateUrls, timeoutMs: this.config.calendars.fetchTimeoutMs, maxBytes: this.config.calendars.maxBytes },
-      );
+      const read = await this.readForPreview(user, id, { from, to });
       if (!read.changed) throw new FeedProblem('the feed answered 304 to a request without validators', false);
       return read.result;
     } catch (error) {
@@ -121,6 +166,39 @@ export class CalendarsService {
       if (error instanceof FeedProblem) throw new ProblemException(422, 'calendar-unreadable', 'Calendar not readable', error.reason);
       throw error;
     }
+  }
+
+  /**
+   * ICS: read the feed without touching the row. Google/Microsoft: a full round over the window (the stored sync
+   * state is the poller's), under the row lock, since an expired access token is refreshed and stored here too.
+   */
+  private async readForPreview(user: AuthUser, id: string, window: { from: Date; to: Date }): Promise<CalendarRead> {
+    const options = { allowPrivate: this.config.allowPrivateUrls, timeoutMs: this.config.calendars.fetchTimeoutMs, maxBytes: this.config.calendars.maxBytes };
+    const none = { etag: null, lastModified: null };
+    const calendar = await this.run(user, (db) => this.calendars.findForRead(db, id));
+    if (!calendar) throw notFound();
+    const toRead: CalendarToRead = { type: calendar.type, url: null, ownerEmail: calendar.ownerEmail, timeZone: calendar.timeZone, rules: engineRules(calendar.rules, calendar.orgRules) };
+    if (calendar.type === 'ics') {
+      const url = calendar.urlCiphertext ? openFeedUrl(this.cipher, calendar.userId, calendar.id, { ciphertext: calendar.urlCiphertext, keyId: calendar.urlKeyId! }) : null;
+      return readCalendar({ ...toRead, url }, window, none, options);
+    }
+    // A feed problem comes out as a value, so the transaction still commits a token refreshed before it.
+    const outcome = await this.run(user, async (db) => {
+      const locked = await this.calendars.findForRead(db, id, 'wait');
+      if (!locked) throw notFound();
+      return withAccessToken(
+        locked,
+        this.cipher,
+        this.connect.clientOrNull(locked.type as ProviderType),
+        (tokens) => this.calendars.storeTokens(db, id, tokens),
+        (accessToken, apiUrl) => readCalendar({ ...toRead, provider: { apiUrl, accessToken, sync: { token: null, items: {} }, fullWindow: window } }, window, none, options),
+      ).catch((error: unknown) => {
+        if (error instanceof FeedProblem) return error;
+        throw error;
+      });
+    });
+    if (outcome instanceof FeedProblem) throw outcome;
+    return outcome;
   }
 
   private async checkUrl(url: string): Promise<string> {

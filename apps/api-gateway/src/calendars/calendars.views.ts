@@ -21,10 +21,14 @@ export class CalendarView {
   @ApiProperty({ enum: ['ics', 'google', 'microsoft'], example: 'ics' })
   type: string;
 
-  @ApiProperty({ enum: ['pending', 'active', 'broken', 'reauth_required'], example: 'active', description: '`pending` until the first read; `broken` when the feed cannot be used (see lastError)' })
+  @ApiProperty({
+    enum: ['connecting', 'pending', 'active', 'broken', 'reauth_required'],
+    example: 'active',
+    description: '`connecting`: a Google/Microsoft calendar waiting for your approval at the provider; `pending` until the first read; `broken` when the calendar cannot be read (see lastError; for Google/Microsoft reconnect with `POST /config/calendars/{id}/authorize`)',
+  })
   state: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'https://calendar.example.com/…', description: 'The feed address with its secret part removed'})
+  @ApiProperty({ type: String, nullable: true, example: 'https://calendar.example.com/…', description: 'ICS: the feed address with its secret part removed; null for Google/Microsoft' })
   url: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'ada@example.com'})
@@ -91,4 +95,26 @@ export class CalendarPreviewView {
 
   @ApiProperty({ type: IgnoredEventView, isArray: true, description: 'Every event that does not make you busy, and why' })
   ignored: IgnoredEventView[];
+}
+
+/** Where to send the person's browser to approve a Google/Microsoft calendar. */
+export class CalendarAuthorizeView {
+  @ApiProperty({
+    description: "The provider's authorize URL with a signed, single-use `state`. Open it in the person's browser; the provider sends it back to `/api/v1/oauth/calendars/{type}/callback`.",
+    example: 'https://accounts.google.com/o/oauth2/v2/auth?client_id=123.apps.googleusercontent.com&response_type=code&redirect_uri=https%3A%2F%2Fstatusync.example.com%2Fapi%2Fv1%2Foauth%2Fcalendars%2Fgoogle%2Fcallback&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcalendar.readonly&state=…&code_challenge=…&code_challenge_method=S256&access_type=offline&prompt=consent',
+  })
+  authorizeUrl: string;
+
+  @ApiProperty({ format: 'date-time', description: 'The state (and so this URL) stops working at this time; ask for a new one after.', example: '2026-11-24T10:10:00.000Z' })
+  expiresAt: string;
+}
+
+export class CalendarCreatedView extends CalendarView {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: "Google/Microsoft: the provider's authorize URL to open in the person's browser (the calendar is `connecting` until the callback); null for ICS",
+  })
+  authorizeUrl: string | null;
 }

@@ -11,6 +11,8 @@ export interface OAuthStateRecord {
   codeVerifier: string;
   /** ms epoch. */
   createdAt: number;
+  /** What the flow connects when the user alone does not say (a calendar's id). */
+  subject?: string;
 }
 
 export type OAuthStateProblem = 'malformed' | 'bad_signature' | 'expired_or_used' | 'wrong_platform';
@@ -64,11 +66,11 @@ export class OAuthStateService implements OnModuleDestroy {
   }
 
   /** A new state for `userId` connecting `platform`, and the PKCE challenge to send with it. */
-  async issue(userId: string, platform: string): Promise<{ state: string; codeChallenge: string; expiresAt: Date }> {
+  async issue(userId: string, platform: string, subject?: string): Promise<{ state: string; codeChallenge: string; expiresAt: Date }> {
     const id = randomBytes(24).toString('base64url');
     const pkce = createPkcePair();
     const createdAt = this.now();
-    const record: OAuthStateRecord = { userId, platform, codeVerifier: pkce.verifier, createdAt };
+    const record: OAuthStateRecord = { userId, platform, codeVerifier: pkce.verifier, createdAt, ...(subject ? { subject } : {}) };
     await this.redis.set(this.key(id), JSON.stringify(record), 'PX', this.options.ttlMs, 'NX');
     return { state: `${id}.${this.sign(platform, id)}`, codeChallenge: pkce.challenge, expiresAt: new Date(createdAt + this.options.ttlMs) };
   }

@@ -27,5 +27,7 @@ import { OAuthController } from './oauth.controller';
       },
     },
   ],
+  // Calendars connect through the same signed, single-use states.
+  exports: [OAuthStateService],
 })
 export class OAuthModule {}

@@ -15,7 +15,8 @@ export async function providerGet(url: string, accessToken: string, timeoutMs: n
   } catch {
     if (response.ok) throw new FeedProblem('the calendar provider answered something that is not JSON', false);
   }
-  if (response.status === 401 || response.status === 403) throw new FeedProblem('the calendar provider refused our access: connect the calendar again', true);
+  if (response.status === 401) throw new ProviderUnauthorized();
+  if (response.status === 403) throw new FeedProblem('the calendar provider refused our access: connect the calendar again', true);
   if (response.status >= 500 || response.status === 429) throw new FeedProblem(`the calendar provider answered HTTP ${response.status}`, false);
   return { status: response.status, body };
 }
@@ -24,4 +25,12 @@ export async function providerGet(url: string, accessToken: string, timeoutMs: n
 export interface ProviderSyncState<T> {
   token: string | null;
   items: Record<string, T>;
+}
+
+/** A 401: the access token is not (or no longer) accepted. Worth one refresh before the calendar counts as broken. */
+export class ProviderUnauthorized extends FeedProblem {
+  constructor() {
+    super('the calendar provider refused our access: connect the calendar again', true);
+    this.name = 'ProviderUnauthorized';
+  }
 }

@@ -48,7 +48,17 @@ export interface AppConfig {
   /** User-given URLs may reach private addresses (ALLOW_PRIVATE_URLS): off in production. */
   allowPrivateUrls: boolean;
   /** Calendar feeds: poll period (ms, plus per-calendar jitter), fetch timeout, size cap and span horizon. */
-  calendars: { pollIntervalMs: number; fetchTimeoutMs: number; maxBytes: number; horizonDays: number };
+  calendars: {
+    pollIntervalMs: number;
+    fetchTimeoutMs: number;
+    maxBytes: number;
+    horizonDays: number;
+    /** Where providers send push notifications (PUBLIC_BASE_URL); null: polling only. */
+    publicBaseUrl: string | null;
+    /** Google and Microsoft calendars: where their OAuth and APIs live, and our app there (null: not offered). */
+    google: CalendarProviderConfig;
+    microsoft: CalendarProviderConfig;
+  };
   bullBoard: { username: string; password?: string };
   /** The bearer token /metrics asks for (unset: open outside production, off in it). */
   metrics: { token?: string };
@@ -64,3 +74,11 @@ export interface OAuthAppConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** A calendar provider's OAuth endpoints, API base and our client there (null when not configured). */
+export interface CalendarProviderConfig {
+  authorizeUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+  client: { id: string; secret: string } | null;
+}

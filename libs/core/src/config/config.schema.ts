@@ -120,6 +120,23 @@ export const configSchema = z
     SLACK_OAUTH_URL: url(['https:', 'http:']).default('https://slack.com'),
     SLACK_OAUTH_CLIENT_ID: z.string().min(1).optional(),
     SLACK_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+    // Calendar providers: `type: google|microsoft` calendars can be connected only when the client id and secret are set.
+    GOOGLE_OAUTH_URL: url(['https:', 'http:']).default('https://accounts.google.com'),
+    GOOGLE_TOKEN_URL: url(['https:', 'http:']).default('https://oauth2.googleapis.com/token'),
+    GOOGLE_CALENDAR_API_URL: url(['https:', 'http:']).default('https://www.googleapis.com'),
+    GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+    GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+    MICROSOFT_LOGIN_URL: url(['https:', 'http:']).default('https://login.microsoftonline.com'),
+    /** `common` (work and personal accounts), `organizations`, `consumers` or one directory's id or domain. */
+    MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]{1,100}$/, 'must be common, organizations, consumers or a tenant id/domain').default('common'),
+    MICROSOFT_GRAPH_URL: url(['https:', 'http:']).default('https://graph.microsoft.com'),
+    MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
+    MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
+    /**
+     * The gateway as Google and Microsoft reach it (https in production): set, calendars get push channels and
+     * subscriptions that notify `<base>/api/v1/calendars/push/{google|microsoft}`; unset, they are polled only.
+     */
+    PUBLIC_BASE_URL: url(['https:', 'http:']).optional(),
     /** Public base URL of the gateway as browsers reach it; OAuth redirect URIs are built from it. */
     OAUTH_REDIRECT_BASE_URL: url(['https:', 'http:']).default('http://127.0.0.1:3000'),
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
@@ -170,6 +187,8 @@ export const configSchema = z
     const pairs = [
       ['GITHUB_OAUTH_CLIENT_ID', 'GITHUB_OAUTH_CLIENT_SECRET'],
       ['SLACK_OAUTH_CLIENT_ID', 'SLACK_OAUTH_CLIENT_SECRET'],
+      ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
+      ['MICROSOFT_CLIENT_ID', 'MICROSOFT_CLIENT_SECRET'],
     ] as const;
     for (const [id, secret] of pairs) {
       if (!env[id] !== !env[secret]) ctx.addIssue({ code: 'custom', path: [env[id] ? secret : id], message: `is required when ${env[id] ? id : secret} is set` });

@@ -75,6 +75,50 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('calendar providers', () => {
+    const load = (env: Record<string, string>) => loadConfig({ TOKEN_ENCRYPTION_KEY: key, JWT_SECRET: 'x'.repeat(32), ...env });
+
+    it('offers neither by default, at the real endpoints, and polls only without PUBLIC_BASE_URL', () => {
+      const { calendars } = load({});
+      expect(calendars.publicBaseUrl).toBeNull();
+      expect(calendars.google).toEqual({
+        authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+        tokenUrl: 'https://oauth2.googleapis.com/token',
+        apiUrl: 'https://www.googleapis.com',
+        client: null,
+      });
+      expect(calendars.microsoft).toEqual({
+        authorizeUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+        tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+        apiUrl: 'https://graph.microsoft.com',
+        client: null,
+      });
+    });
+
+    it('reads the apps, a tenant and the public base URL', () => {
+      const { calendars } = load({
+        GOOGLE_CLIENT_ID: 'g.apps.googleusercontent.com',
+        GOOGLE_CLIENT_SECRET: 'g-secret',
+        MICROSOFT_CLIENT_ID: 'm-id',
+        MICROSOFT_CLIENT_SECRET: 'm-secret',
+        MICROSOFT_TENANT: 'contoso.onmicrosoft.com',
+        PUBLIC_BASE_URL: 'https://statusync.example.com/',
+      });
+      expect(calendars.google.client).toEqual({ id: 'g.apps.googleusercontent.com', secret: 'g-secret' });
+      expect(calendars.microsoft.tokenUrl).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token');
+      expect(calendars.publicBaseUrl).toBe('https://statusync.example.com');
+    });
+
+    it.each([
+      [{ GOOGLE_CLIENT_ID: 'g' }, /GOOGLE_CLIENT_SECRET is required when GOOGLE_CLIENT_ID is set/],
+      [{ MICROSOFT_CLIENT_SECRET: 's' }, /MICROSOFT_CLIENT_ID is required when MICROSOFT_CLIENT_SECRET is set/],
+      [{ MICROSOFT_TENANT: 'a/b' }, /MICROSOFT_TENANT/],
+      [{ PUBLIC_BASE_URL: 'ftp://x' }, /PUBLIC_BASE_URL/],
+    ])('refuses %p', (env, message) => {
+      expect(() => load(env as Record<string, string>)).toThrow(message);
+    });
+  });
+
   describe('sync workers', () => {
     const load = (env: Record<string, string> = {}) => loadConfig({ TOKEN_ENCRYPTION_KEY: key, JWT_SECRET: 'x'.repeat(32), ...env });
 

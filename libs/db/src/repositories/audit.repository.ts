@@ -8,6 +8,7 @@ export type AuditEvent =
   | 'platform.reauth_required'
   | 'oauth.connected'
   | 'oauth.refresh_failed'
+  | 'calendar.connected'
   | 'keys.rotated';
 
 export interface AuditEntry {
