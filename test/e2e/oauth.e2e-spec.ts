@@ -145,7 +145,7 @@ describe('connect with OAuth', () => {
       expect(`${url.origin}${url.pathname}`).toBe(`${stack.slack.url}/oauth/v2/authorize`);
       expect(Object.fromEntries(url.searchParams)).toEqual({
         client_id: SLACK_APP.clientId,
-        user_scope: 'users.profile:write,users.profile:read',
+        user_scope: 'users.profile:write,users.profile:read,dnd:write',
         redirect_uri: SLACK_APP.redirectUrls[0],
         state: expect.any(String),
       });

@@ -72,7 +72,7 @@ export class CalendarReader {
         userId: calendar.userId,
         source: 'calendar',
         sourceId: calendar.id,
-        spans: calendarTimedSpans(stored, calendar.timeZone),
+        spans: calendarTimedSpans(stored, calendar.timeZone, effectiveRules(calendar.rules, calendar.orgRules).focusDnd),
         window: { from: new Date(now.getTime() - DAY_MS), to: new Date(now.getTime() + horizonDays * DAY_MS) },
       });
       toSchedule.push(...changes.changed, ...changes.endedNow);
