@@ -115,6 +115,13 @@ describe('scheduled statuses', () => {
       '2027-03-29T10:00:00.000Z',
       '2027-03-30T10:00:00.000Z',
     ]);
+    // And back at the end of October: 12:00 Berlin is 10:00Z in summer time, 11:00Z after the change.
+    const autumn = await stack.api.get(`${SCHEDULES}/${created.body.id}/occurrences?from=2027-10-28T00:00:00Z&to=2027-11-02T00:00:00Z`, user.jwt);
+    expect(autumn.body.occurrences).toEqual([
+      { startsAt: '2027-10-28T10:00:00.000Z', endsAt: '2027-10-28T11:00:00.000Z' },
+      { startsAt: '2027-10-29T10:00:00.000Z', endsAt: '2027-10-29T11:00:00.000Z' },
+      { startsAt: '2027-11-01T11:00:00.000Z', endsAt: '2027-11-01T12:00:00.000Z' },
+    ]);
     expect((await stack.api.get(`${SCHEDULES}/${created.body.id}`, user.jwt)).body).toEqual(created.body);
     expect((await stack.api.get(SCHEDULES, user.jwt)).body.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
   });
