@@ -365,7 +365,8 @@ describe('connect with OAuth', () => {
       expect((await stack.api.get('/api/v1/oauth/myspace/authorize', user.jwt)).status).toBe(400);
       expect((await stack.api.get('/api/v1/oauth/github/authorize')).status).toBe(401);
       await bare.stop();
-    });
+      // It starts a gateway of its own: that alone took 5 s on a loaded 2-core machine (jest's default timeout).
+    }, 30_000);
   });
 
   describe('Slack token rotation in the worker', () => {
