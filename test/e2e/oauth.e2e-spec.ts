@@ -146,7 +146,7 @@ describe('connect with OAuth', () => {
       expect(`${url.origin}${url.pathname}`).toBe(`${stack.slack.url}/oauth/v2/authorize`);
       expect(Object.fromEntries(url.searchParams)).toEqual({
         client_id: SLACK_APP.clientId,
-        user_scope: 'users.profile:write,users.profile:read',
+        user_scope: 'users.profile:write,users.profile:read,dnd:write',
         redirect_uri: SLACK_APP.redirectUrls[0],
         state: expect.any(String),
       });
@@ -170,6 +170,24 @@ describe('connect with OAuth', () => {
       const update = await stack.api.post('/api/v1/status/update', user.jwt, { message: 'Hello from OAuth', emoji: ':wave:', platforms: ['slack'] });
       expect((await settled(stack, user, update.body.id)).state).toBe('succeeded');
       expect(stack.slack.profileWrites(user.slackUserId).map((w) => w.token)).toEqual([access]);
+    });
+
+    it('Slack: a grant without the optional dnd:write scope still connects and sets statuses', async () => {
+      const user = await newUser(stack, []);
+      stack.slack.oauthLoginAs(user.slackUserId, { grantScopes: ['users.profile:write', 'users.profile:read'] });
+      try {
+        const started = await authorize(user, 'slack');
+        expect(new URL(started.authorizeUrl).searchParams.get('user_scope')).toContain('dnd:write');
+        const done = await callback((await approve(user, 'slack', started.authorizeUrl)).location);
+        expect(done.status).toBe(200);
+        expect(done.body).toMatchObject({ platform: 'slack', state: 'active' });
+        const { rows } = await stack.db.query(`SELECT details FROM audit_events a JOIN users u ON u.id = a.user_id WHERE u.subject = $1 AND event = 'oauth.connected'`, [user.subject]);
+        expect(rows[0].details.scopes).toEqual(['users.profile:write', 'users.profile:read']);
+        const update = await stack.api.post('/api/v1/status/update', user.jwt, { message: 'No DND needed', platforms: ['slack'] });
+        expect((await settled(stack, user, update.body.id)).state).toBe('succeeded');
+      } finally {
+        stack.slack.oauthLoginAs(null);
+      }
     });
 
     it('a pasted token still works, and connecting with OAuth later replaces it (and the other way round)', async () => {
@@ -348,7 +366,8 @@ describe('connect with OAuth', () => {
       expect((await stack.api.get('/api/v1/oauth/myspace/authorize', user.jwt)).status).toBe(400);
       expect((await stack.api.get('/api/v1/oauth/github/authorize')).status).toBe(401);
       await bare.stop();
-    });
+      // It starts a gateway of its own: that alone took 5 s on a loaded 2-core machine (jest's default timeout).
+    }, 30_000);
   });
 
   describe('Slack token rotation in the worker', () => {

@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { SPAN_EDGES_QUEUE, spanEdgeJobId } from '@statusync/queue';
+import { DateTime } from 'luxon';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
+import { TEMPLATES } from '../support/templates-helpers';
 import { E2E } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
@@ -113,8 +115,43 @@ describe('scheduled statuses', () => {
       '2027-03-29T10:00:00.000Z',
       '2027-03-30T10:00:00.000Z',
     ]);
+    // And back at the end of October: 12:00 Berlin is 10:00Z in summer time, 11:00Z after the change.
+    const autumn = await stack.api.get(`${SCHEDULES}/${created.body.id}/occurrences?from=2027-10-28T00:00:00Z&to=2027-11-02T00:00:00Z`, user.jwt);
+    expect(autumn.body.occurrences).toEqual([
+      { startsAt: '2027-10-28T10:00:00.000Z', endsAt: '2027-10-28T11:00:00.000Z' },
+      { startsAt: '2027-10-29T10:00:00.000Z', endsAt: '2027-10-29T11:00:00.000Z' },
+      { startsAt: '2027-11-01T11:00:00.000Z', endsAt: '2027-11-01T12:00:00.000Z' },
+    ]);
     expect((await stack.api.get(`${SCHEDULES}/${created.body.id}`, user.jwt)).body).toEqual(created.body);
     expect((await stack.api.get(SCHEDULES, user.jwt)).body.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
+  });
+
+  it('fills a template\'s {until} and {duration} per occurrence (its end in the schedule\'s zone, its length)', async () => {
+    const template = await stack.api.post(TEMPLATES, user.jwt, { name: 'Lunch break', emoji: ':sandwich:', message: 'Lunch until {until} ({duration})', durationMinutes: 60 });
+    expect(template.status).toBe(201);
+    const startsAt = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
+    const endsAt = new Date(startsAt.getTime() + 90 * 60_000);
+    const created = await stack.api.post(SCHEDULES, user.jwt, {
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+      timeZone: 'Asia/Kolkata',
+      templateId: template.body.id,
+    });
+    expect(created.status).toBe(201);
+    // The schedule keeps the template's text; each occurrence shows its own values.
+    expect(created.body.status.message).toBe('Lunch until {until} ({duration})');
+    const expected = `Lunch until ${DateTime.fromJSDate(endsAt, { zone: 'Asia/Kolkata' }).toFormat('HH:mm')} (1 h 30 min)`;
+    await waitFor(() => shows(user, ':sandwich:', expected), 'the resolved message on both platforms', 20_000);
+    const { rows } = await stack.db.query(
+      `SELECT u.message, u.source FROM status_updates u JOIN users p ON p.id = u.user_id WHERE p.subject = $1 AND u.source = 'schedule'`,
+      [user.subject],
+    );
+    expect(rows).toEqual([{ message: expected, source: 'schedule' }]);
+    // Without an end there is nothing to fill in; too long once filled in does not fit GitHub.
+    const noEnd = await stack.api.post(SCHEDULES, user.jwt, { startsAt: inSeconds(600), templateId: template.body.id });
+    expect({ status: noEnd.status, field: noEnd.body.errors?.[0]?.field }).toEqual({ status: 400, field: 'endsAt' });
+    const long = await stack.api.post(SCHEDULES, user.jwt, { startsAt: inSeconds(600), endsAt: inSeconds(4200), status: { message: `${'x'.repeat(70)} {duration}` } });
+    expect({ status: long.status, field: long.body.errors?.[0]?.field }).toEqual({ status: 400, field: 'status.message' });
   });
 
   it('refuses bad input with 400 naming the field, unknown ids with 404, and changes nothing', async () => {

@@ -11,7 +11,7 @@ import {
   TimedSpan,
   UserScope,
 } from '@statusync/db';
-import { FireSpanEdgeJob, SPAN_EDGES_QUEUE, SpanEdgeProducer, StatusSyncProducer, SyncStatusJob } from '@statusync/queue';
+import { FireSpanEdgeJob, SlackDndJob, SlackDndProducer, SPAN_EDGES_QUEUE, SpanEdgeProducer, StatusSyncProducer, SyncStatusJob } from '@statusync/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -38,6 +38,7 @@ describe('span engine', () => {
   let queue: Queue;
   let redis: Redis;
   const enqueued: SyncStatusJob[] = [];
+  const dndJobs: SlackDndJob[] = [];
   let scope: UserScope;
   const spans = () => new SpansRepository(app);
   const restores = new SpanRestoresRepository();
@@ -45,7 +46,7 @@ describe('span engine', () => {
   const firer = () =>
     new SpanEdgeFirer(scope, spans(), restores, new StatusUpdatesRepository(), new SpanUpdates(new StatusUpdatesRepository(), new PlatformConfigsRepository()), {
       enqueue: async (jobs: SyncStatusJob[]) => void enqueued.push(...jobs),
-    } as unknown as StatusSyncProducer);
+    } as unknown as StatusSyncProducer, { enqueue: async (jobs: SlackDndJob[]) => void dndJobs.push(...jobs) } as unknown as SlackDndProducer);
   const reconciler = () => new SpanReconciler(scope, new SchedulesRepository(app), spans(), producer, queue, config);
 
   async function newUser(): Promise<string> {
@@ -214,5 +215,41 @@ describe('span engine', () => {
       { platform: 'github', outcome: 'restoring' },
       { platform: 'slack', outcome: 'kept-user-status' },
     ]);
+  });
+
+  it('asks for a Slack snooze when a DND span joins the block and ends it at its end, unless another DND span runs on', async () => {
+    const userId = await newUser();
+    const t = Date.now() + 60_000;
+    const focus = { emoji: ':headphones:', message: 'Focusing', limitedAvailability: true };
+    const { changed } = await store(userId, [
+      { ...span('plain', t, t + 1_000), slackDnd: false },
+      { ...span('f1', t + 1_000, t + 3_000, focus), slackDnd: true },
+      { ...span('f2', t + 2_000, t + 4_000, focus), slackDnd: true },
+    ]);
+    const [plain, f1, f2] = changed;
+    expect([plain.slackDnd, f1.slackDnd, f2.slackDnd]).toEqual([false, true, true]);
+    dndJobs.length = 0;
+    expect((await firer().fire(job(plain, 'start'), new Date(t))).dnd).toBeUndefined();
+    expect((await firer().fire(job(f1, 'start'), new Date(t + 1_000))).dnd).toBe('snooze');
+    await firer().fire(job(plain, 'end'), new Date(t + 1_000));
+    expect((await firer().fire(job(f2, 'start'), new Date(t + 2_000))).dnd).toBe('snooze');
+    // f2 still runs at f1's end: its own end ends the snooze.
+    expect((await firer().fire(job(f1, 'end'), new Date(t + 3_000))).dnd).toBeUndefined();
+    expect((await firer().fire(job(f2, 'end'), new Date(t + 4_000))).dnd).toBe('end');
+    expect(dndJobs).toEqual([
+      { userId, spanId: f1.id, action: 'snooze' },
+      { userId, spanId: f2.id, action: 'snooze' },
+      { userId, spanId: f2.id, action: 'end' },
+    ]);
+  });
+
+  it('a DND span that never joined a block (missed) neither snoozes nor ends', async () => {
+    const userId = await newUser();
+    const t = Date.now() + 60_000;
+    const { changed } = await store(userId, [{ ...span('late', t, t + 1_000), slackDnd: true }]);
+    dndJobs.length = 0;
+    expect((await firer().fire(job(changed[0], 'start'), new Date(t + 5_000))).outcome).toBe('missed');
+    expect((await firer().fire(job(changed[0], 'end'), new Date(t + 5_000))).outcome).toBe('not-started');
+    expect(dndJobs).toEqual([]);
   });
 });

@@ -47,6 +47,9 @@ const FALLBACK_ID = '00000000-0000-4000-8000-000000000000';
 const OTHER_SECRET = 'not-the-gateway-secret-but-long-enough-0123456789';
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** The collection an operation works on: its path up to the first parameter (`/api/v1/teams` for `/api/v1/teams/{id}/stream`). */
+const resourceOf = (op: FuzzOperation) => op.pathTemplate.split('/{')[0];
+
 const count = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -90,6 +93,8 @@ export class ApiFuzzer {
       operations: FuzzOperation[];
       /** JWT subjects of the fuzzed users; a request's `user` indexes this list. */
       subjects: string[];
+      /** Extra claims of some users' valid tokens (an org and a role), by subject. */
+      claims?: Record<string, Record<string, string>>;
       fingerprints: DbFingerprints;
       concurrency: number;
     },
@@ -145,7 +150,7 @@ export class ApiFuzzer {
     const op = this.operations.get(request.operation);
     if (!op) throw new Error(`request for an operation the document does not have: ${request.operation}`);
     const before = this.baselines.get(actor.key) ?? (await this.options.fingerprints.of(actor.subject));
-    const path = request.pathText((seen) => this.seenId(actor, seen.seenId));
+    const path = request.pathText((seen) => this.seenId(actor, seen.seenId, op));
     this.inFlight.add(request);
     const answer = await this.send(request, path, actor).finally(() => this.inFlight.delete(request));
     if (answer.status === 0) this.suspects.add(request);
@@ -245,14 +250,21 @@ export class ApiFuzzer {
       const ids = answer.text.match(UUID) ?? [];
       if (ids.length > 0) {
         this.seenIds.set(actor.key, [...(this.seenIds.get(actor.key) ?? []), ...ids].slice(-50));
+        const byResource = `${actor.key} ${resourceOf(op)}`;
+        this.seenIds.set(byResource, [...new Set([...(this.seenIds.get(byResource) ?? []), ...ids])].slice(-20));
         this.allSeenIds = [...this.allSeenIds, ...ids].slice(-200);
       }
     }
   }
 
-  /** An id the API handed out: even picks the actor's own (a 200), odd anyone's (usually someone else's: a 404). */
-  private seenId(actor: Actor, n: number): string {
-    const pool = n % 2 === 0 ? (this.seenIds.get(actor.key) ?? []) : this.allSeenIds;
+  /**
+   * An id the API handed out: n % 4 = 0 one of the actor's own from the same resource (a team id for a team
+   * operation: a 2xx), 2 any of the actor's own, odd anyone's (usually someone else's: a 404).
+   */
+  private seenId(actor: Actor, n: number, op: FuzzOperation): string {
+    const sameResource = this.seenIds.get(`${actor.key} ${resourceOf(op)}`) ?? [];
+    const own = n % 4 === 0 && sameResource.length > 0 ? sameResource : (this.seenIds.get(actor.key) ?? []);
+    const pool = n % 2 === 0 ? own : this.allSeenIds;
     return pool.length === 0 ? FALLBACK_ID : pool[Math.floor(n / 2) % pool.length];
   }
 
@@ -262,7 +274,7 @@ export class ApiFuzzer {
     const sub = subject ?? 'nobody';
     switch (plan.kind) {
       case 'user':
-        return `Bearer ${sign({ sub, exp: now + 600 })}`;
+        return `Bearer ${sign({ ...(subject ? this.options.claims?.[subject] : undefined), sub, exp: now + 600 })}`;
       case 'none':
         return undefined;
       case 'header':

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { Pool } from 'pg';
-import { newUser, startStack, TestStack } from '../support/stack';
+import { IcsFake } from '../fakes/ics-fake';
+import { icsFeed } from '../support/calendar-helpers';
+import { mintJwt } from '../support/jwt';
+import { newUser, startStack, TestStack, TestUser } from '../support/stack';
 import { E2E } from '../support/test-env';
 import { ApiFuzzer } from './api-fuzzer';
 import { DbFingerprints } from './db-fingerprint';
@@ -40,6 +43,36 @@ const PLATFORM_MIX: ('github' | 'slack')[][] = [
 ];
 
 /**
+ * Most users are in an org, so the org operations (teams, calendar defaults) do real work: users 0–7 are the admin
+ * of an org of their own, 8 and 9 a plain member of one, 10 and 11 in none. One user per org: an admin's writes
+ * then never touch another fuzzed user's rows, which would break the per-user "unchanged" check (adding a member
+ * of another org is refused).
+ */
+const ORG_CLAIMS: Record<number, { org_id: string; role: string }> = Object.fromEntries(
+  Array.from({ length: 10 }, (_, index) => [index, { org_id: `fuzz-org-${index}`, role: index < 8 ? 'admin' : 'member' }]),
+);
+
+/**
+ * Something of every kind for every user, made before fuzzing, so the operations on `{id}` find real ids: the
+ * fuzzer picks path ids among those the API answered it with (the list GETs hand these out).
+ */
+async function seed(stack: TestStack, user: TestUser, jwt: string, feedUrl: string, admin: boolean): Promise<void> {
+  const made = [
+    await stack.api.post('/api/v1/status/templates', jwt, { name: 'Seeded', emoji: ':coffee:', message: 'Back at {until}', durationMinutes: 30 }),
+    await stack.api.post('/api/v1/status/schedules', jwt, {
+      startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 30 * 86_400_000 + 3_600_000).toISOString(),
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      status: { emoji: ':sandwich:', message: 'Lunch for {duration}' },
+    }),
+    await stack.api.post('/api/v1/config/calendars', jwt, { type: 'ics', url: feedUrl, ownerEmail: `${user.subject}@example.com` }),
+    ...(admin ? [await stack.api.post('/api/v1/teams', jwt, { name: 'Seeded team' }), await stack.api.request('PUT', '/api/v1/config/calendar-defaults', { token: jwt, body: { includeTitles: false } })] : []),
+  ];
+  const failed = made.filter((answer) => answer.status >= 300);
+  if (failed.length > 0) throw new Error(`seeding failed: ${failed.map((answer) => `${answer.status} ${answer.text}`).join('; ')}`);
+}
+
+/**
  * The document's example credentials (a `token` property's example) become real in the fakes, so a request
  * built from the document can connect a platform (201) and not only be refused by it (422).
  */
@@ -56,8 +89,12 @@ describe('API fuzzing, driven by the OpenAPI document', () => {
   let pool: Pool;
   let operations: FuzzOperation[];
   let fuzzer: ApiFuzzer;
+  let ics: IcsFake;
 
   beforeAll(async () => {
+    ics = await IcsFake.start();
+    const start = new Date(Date.now() + 3_600_000);
+    const feedUrl = ics.serve('/fuzz.ics', icsFeed([{ uid: 'fuzz-1', start, end: new Date(start.getTime() + 1_800_000), summary: 'Fuzz sync' }]));
     stack = await startStack('fuzz', {
       env: {
         // Per-user budgets far above what the fuzzer sends: it is here to find bugs, not to be rate-limited.
@@ -66,6 +103,9 @@ describe('API fuzzing, driven by the OpenAPI document', () => {
         RATE_LIMIT_PUBLIC_PER_MINUTE: '10000000',
         // Errors and warnings only: debug logging of 10,000 requests costs more than the requests.
         LOG_LEVEL: 'warn',
+        // The seeded calendars are served from this machine; feeds the fuzzer invents fail fast.
+        ALLOW_PRIVATE_URLS: 'true',
+        CALENDAR_FETCH_TIMEOUT_MS: '2000',
         // OAuth on (any client id will do: the fuzzer never completes a provider's flow), so its routes do real work.
         GITHUB_OAUTH_CLIENT_ID: 'fuzz-github-client',
         GITHUB_OAUTH_CLIENT_SECRET: 'fuzz-github-secret',
@@ -79,14 +119,18 @@ describe('API fuzzing, driven by the OpenAPI document', () => {
       stack.slack.addToken(token, { userId: 'UEXAMPLE', name: 'example' });
     }
     const users = await Promise.all(PLATFORM_MIX.map((platforms) => newUser(stack, platforms)));
-    // Every user has called the API once (GET), so each has a row before fuzzing starts.
-    await Promise.all(users.map((user) => stack.api.get('/api/v1/status/current', user.jwt)));
+    const claims = Object.fromEntries(Object.entries(ORG_CLAIMS).map(([index, claim]) => [users[Number(index)].subject, claim]));
+    const jwtOf = (user: TestUser) => (claims[user.subject] ? mintJwt(user.subject, { claims: claims[user.subject] }) : user.jwt);
+    // Every user has called the API once (GET), so each has a row (and its org) before fuzzing starts.
+    await Promise.all(users.map((user) => stack.api.get('/api/v1/status/current', jwtOf(user))));
+    await Promise.all(users.map((user) => seed(stack, user, jwtOf(user), feedUrl, claims[user.subject]?.role === 'admin')));
     pool = new Pool({ connectionString: E2E.databaseUrl, max: CONCURRENCY, options: `-c search_path=${E2E.schema}` });
     fuzzer = new ApiFuzzer({
       baseUrl: stack.api.baseUrl,
       gateway: stack.services['api-gateway'],
       operations,
       subjects: users.map((user) => user.subject),
+      claims,
       fingerprints: await DbFingerprints.discover(pool),
       concurrency: CONCURRENCY,
     });
@@ -95,6 +139,7 @@ describe('API fuzzing, driven by the OpenAPI document', () => {
   afterAll(async () => {
     await pool?.end();
     await stack?.stop();
+    await ics?.close();
   });
 
   it(`sends ${DEFAULT_VOLUME ? `${MIN_REQUESTS}+` : 'the requested'} generated requests to every operation: no 5xx, no crash, problem details, nothing changed by a refused request`, async () => {

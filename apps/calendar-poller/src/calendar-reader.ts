@@ -120,7 +120,7 @@ export class CalendarReader {
         userId: calendar.userId,
         source: 'calendar',
         sourceId: calendar.id,
-        spans: calendarTimedSpans(stored, calendar.timeZone),
+        spans: calendarTimedSpans(stored, calendar.timeZone, effectiveRules(calendar.rules, calendar.orgRules).focusDnd),
         window,
       });
       toSchedule.push(...changes.changed, ...changes.endedNow);

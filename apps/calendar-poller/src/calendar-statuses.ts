@@ -20,14 +20,18 @@ export function calendarStatus(span: StoredSpan, timeZone: string): TimedSpan['s
   }
 }
 
-/** The calendar's spans as the span engine takes them: keyed by their start, so a re-read updates in place. */
-export function calendarTimedSpans(spans: StoredSpan[], timeZone: string): TimedSpan[] {
+/**
+ * The calendar's spans as the span engine takes them: keyed by their start, so a re-read updates in place. With
+ * `focusDnd` (an opt-in rule) a focus-time span also snoozes Slack notifications while it runs.
+ */
+export function calendarTimedSpans(spans: StoredSpan[], timeZone: string, focusDnd = false): TimedSpan[] {
   return spans.map((span) => ({
     occurrenceKey: new Date(span.startsAt).toISOString(),
     startsAt: new Date(span.startsAt),
     endsAt: new Date(span.endsAt),
     status: calendarStatus(span, timeZone),
     platforms: null,
+    slackDnd: focusDnd && span.kind === 'focus',
   }));
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { JobHandler, jobHandlerTable, JobName, READ_STATUS_JOB, ReadStatusJob, SyncStatusJob } from '@statusync/queue';
+import { JobHandler, jobHandlerTable, JobName, READ_STATUS_JOB, ReadStatusJob, SLACK_DND_JOB, SlackDndJob, SyncStatusJob } from '@statusync/queue';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { SlackDndProcessor } from './slack-dnd.processor';
 import { StatusReadProcessor } from './status-read.processor';
 import { StatusSyncProcessor } from './status-sync.processor';
 
@@ -12,7 +13,7 @@ import { StatusSyncProcessor } from './status-sync.processor';
 export class JobHandlers {
   private readonly table: Map<string, JobHandler>;
 
-  constructor(sync: StatusSyncProcessor, read: StatusReadProcessor) {
+  constructor(sync: StatusSyncProcessor, read: StatusReadProcessor, dnd: SlackDndProcessor) {
     const syncStatus: JobHandler<JobName.SyncStatus> = {
       name: JobName.SyncStatus,
       handle: async (job: Job<SyncStatusJob>, token?: string) => {
@@ -24,7 +25,8 @@ export class JobHandlers {
       },
     };
     const readStatus: JobHandler<typeof READ_STATUS_JOB> = { name: READ_STATUS_JOB, handle: (job: Job<ReadStatusJob>) => read.process(job) };
-    this.table = jobHandlerTable([syncStatus, readStatus] as JobHandler[]);
+    const slackDnd: JobHandler<typeof SLACK_DND_JOB> = { name: SLACK_DND_JOB, handle: (job: Job<SlackDndJob>) => dnd.process(job) };
+    this.table = jobHandlerTable([syncStatus, readStatus, slackDnd] as JobHandler[]);
   }
 
   /** Runs a job by its name; one with a name no handler knows fails for good (it came from outside our producers). */

@@ -10,6 +10,7 @@ import { StatusReadProcessor } from './status-read.processor';
 import { StatusReadWorkersHost } from './status-read-workers.host';
 import { SpanRestoreGuard } from './span-restore-guard';
 import { JobHandlers } from './job-handlers';
+import { SlackDndProcessor } from './slack-dnd.processor';
 import { BeforeCallHooks } from './sync/before-call.hooks';
 import { CallStep } from './sync/call.step';
 import { ClaimStep } from './sync/claim.step';
@@ -33,6 +34,7 @@ import { WriteBudget } from './sync/write-budget';
     StatusReadProcessor,
     StatusReadWorkersHost,
     SpanRestoreGuard,
+    SlackDndProcessor,
   ],
 })
 export class SyncWorkerModule {}

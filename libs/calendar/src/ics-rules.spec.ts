@@ -61,6 +61,22 @@ describe('ICS time zones and recurrence', () => {
     ]);
   });
 
+  it('moves it back from 07:00Z to 08:00Z across the last Sunday of October, and keeps wall-clock lengths over the change', () => {
+    const text = ics(vevent('DTSTART;TZID=Europe/Berlin:20261019T090000', 'DTEND;TZID=Europe/Berlin:20261019T093000', 'RRULE:FREQ=WEEKLY'));
+    expect(busyOf(previewIcs(text, '2026-10-19T00:00Z', '2026-11-03T00:00Z'))).toEqual([
+      span('2026-10-19T07:00Z', '2026-10-19T07:30Z'),
+      span('2026-10-26T08:00Z', '2026-10-26T08:30Z'),
+      span('2026-11-02T08:00Z', '2026-11-02T08:30Z'),
+    ]);
+    // A nightly 00:00–06:00 local block: six hours of wall clock, seven real ones in the night the clocks go back.
+    const night = ics(vevent('DTSTART;TZID=Europe/Berlin:20261024T000000', 'DTEND;TZID=Europe/Berlin:20261024T060000', 'RRULE:FREQ=DAILY;COUNT=3'));
+    expect(busyOf(previewIcs(night, '2026-10-23T00:00Z', '2026-10-28T00:00Z'))).toEqual([
+      span('2026-10-23T22:00Z', '2026-10-24T04:00Z'),
+      span('2026-10-24T22:00Z', '2026-10-25T05:00Z'),
+      span('2026-10-25T23:00Z', '2026-10-26T05:00Z'),
+    ]);
+  });
+
   it('honours COUNT, an inclusive UNTIL, and EXDATE in the series zone', () => {
     const counted = ics(vevent('DTSTART;TZID=America/New_York:20260302T090000', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;COUNT=3', 'EXDATE;TZID=America/New_York:20260303T090000'));
     expect(busyOf(previewIcs(counted, '2026-03-01T00:00Z', '2026-03-10T00:00Z'))).toEqual([span('2026-03-02T14:00Z', '2026-03-02T15:00Z'), span('2026-03-04T14:00Z', '2026-03-04T15:00Z')]);

@@ -22,3 +22,4 @@ export * from './net/ssrf-guard';
 export * from './net/safe-fetch';
 export * from './recurrence/recurrence';
 export * from './redis/redis-connection';
+export * from './time/placeholders';

@@ -38,7 +38,8 @@ export class OAuthProviderRegistry {
     if (slack.client) {
       providers.push(
         new SlackOAuthProvider(
-          { url: slack.url, apiUrl: settings.slackApiUrl, clientId: slack.client.id, clientSecret: slack.client.secret, timeoutMs },
+          // dnd:write is optional (focus time may snooze notifications, docs/decisions.md §31): a grant without it connects.
+          { url: slack.url, apiUrl: settings.slackApiUrl, clientId: slack.client.id, clientSecret: slack.client.secret, timeoutMs, extraUserScopes: ['dnd:write'] },
           platforms.get('slack'),
         ),
       );

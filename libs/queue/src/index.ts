@@ -15,3 +15,5 @@ export * from './calendar-poll';
 export * from './calendar-poll.producer';
 export * from './span-edges';
 export * from './span-edge.producer';
+export * from './slack-dnd';
+export * from './slack-dnd.producer';

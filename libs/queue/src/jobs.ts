@@ -2,6 +2,7 @@ import { PlatformId } from '@statusync/platforms';
 import type { Job } from 'bullmq';
 import { JobName } from './queue-names';
 import { READ_STATUS_JOB, ReadStatusJob } from './read-status';
+import { SLACK_DND_JOB, SlackDndJob } from './slack-dnd';
 
 /** Push update `updateId` to one platform. The worker reads the status itself from Postgres. */
 export interface SyncStatusJob {
@@ -16,6 +17,7 @@ export interface SyncStatusJob {
 export interface JobPayloads {
   [JobName.SyncStatus]: SyncStatusJob;
   [READ_STATUS_JOB]: ReadStatusJob;
+  [SLACK_DND_JOB]: SlackDndJob;
 }
 
 export type WorkerJobName = keyof JobPayloads;
@@ -24,7 +26,7 @@ export type JobItem = { [N in WorkerJobName]: { name: N; data: JobPayloads[N] } 
 export type JobOf<N extends WorkerJobName> = JobPayloads[N];
 
 /** Every job name the sync-worker process runs. */
-export const WORKER_JOB_NAMES: readonly WorkerJobName[] = [JobName.SyncStatus, READ_STATUS_JOB];
+export const WORKER_JOB_NAMES: readonly WorkerJobName[] = [JobName.SyncStatus, READ_STATUS_JOB, SLACK_DND_JOB];
 
 /** Runs jobs of one name. `token` is BullMQ's lock token (needed to delay the job from inside). */
 export interface JobHandler<N extends WorkerJobName = WorkerJobName> {

@@ -26,7 +26,7 @@ interface DeliveryRow {
 }
 
 /** A status write the platform applied (it answered success), in the order the platform applied them. */
-interface AppliedWrite {
+export interface AppliedWrite {
   user: number;
   platform: Platform;
   /** null: a clear. */
@@ -235,7 +235,7 @@ function checkOrder(writes: AppliedWrite[], updates: DeliveryRow[], who: string,
 }
 
 /** Status writes the platforms applied, from the taps, in the order the platforms applied them. */
-function appliedWrites(stack: ChaosStack): AppliedWrite[] {
+export function appliedWrites(stack: ChaosStack): AppliedWrite[] {
   const githubUser = new Map(stack.users.map((u) => [u.githubToken, u.index]));
   const slackUser = new Map(stack.users.map((u) => [u.slackToken, u.index]));
   const applied = (tap: TapRecord[]) => tap.filter((r) => r.answerOrder !== null && r.status === 200).sort((a, b) => a.answerOrder! - b.answerOrder!);

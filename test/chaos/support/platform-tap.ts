@@ -64,6 +64,11 @@ export class PlatformTap {
     for (let i = 0; i < count; i++) this.holds.push(ms);
   }
 
+  /** Calls arriving from now on are forwarded at once again. */
+  clearDelays(): void {
+    this.holds = [];
+  }
+
   async close(): Promise<void> {
     for (const call of this.upstreamCalls) call.destroy();
     for (const socket of this.sockets) socket.destroy();

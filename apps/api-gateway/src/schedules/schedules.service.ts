@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, expandOccurrences, ProblemException } from '@statusync/core';
+import { APP_CONFIG, AppConfig, expandOccurrences, hasPlaceholders, longestResolution, ProblemException } from '@statusync/core';
 import { materialiseSchedule, Schedule, SchedulesRepository, SpansRepository, StatusTemplatesRepository, UsersRepository, UserScope } from '@statusync/db';
+import { STRICTEST_LIMITS } from '@statusync/platforms';
 import { SpanEdgeProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { validationFailed } from '../http/validation';
-import { checkScheduleInput } from './schedule-input';
+import { checkScheduleInput, ScheduleTimes } from './schedule-input';
 import { CreateScheduleDto, OccurrencesQueryDto } from './schedules.dto';
 import { OccurrencesView, ScheduleView } from './schedules.views';
 
@@ -47,6 +48,7 @@ export class SchedulesService {
     const { schedule, spans } = await this.run(user, async (db) => {
       const timeZone = dto.timeZone ?? (await this.users.findById(db, user.id))?.timeZone ?? 'UTC';
       const what = await this.statusOf(db, user, dto);
+      checkPlaceholders(what.status.message, times, dto.templateId ? 'templateId' : 'status.message');
       const schedule = await this.schedules.create(db, { userId: user.id, ...what, ...times, timeZone });
       const result = await materialiseSchedule(db, this.spans, schedule, now, this.config.schedules.materialiseDays);
       return { schedule, spans: result.changed };
@@ -124,5 +126,18 @@ export class SchedulesService {
       nextOccurrences: this.expand(schedule, now, new Date(now.getTime() + MAX_WINDOW_MS), NEXT_OCCURRENCES),
       createdAt: schedule.createdAt.toISOString(),
     };
+  }
+}
+
+/**
+ * `{until}`/`{duration}` are resolved per occurrence (from its end and length), so they need an end, and the
+ * longest text they can resolve to must fit every platform.
+ */
+function checkPlaceholders(message: string | null, times: ScheduleTimes, field: string): void {
+  if (!hasPlaceholders(message)) return;
+  if (!times.endsAt) throw validationFailed([{ field: 'endsAt', reason: 'the message uses {until} or {duration}, which need an end: give endsAt' }]);
+  const longest = longestResolution(message!, times.endsAt.getTime() - times.startsAt.getTime());
+  if (longest.length > STRICTEST_LIMITS.messageMaxLength) {
+    throw validationFailed([{ field, reason: `the message with {until}/{duration} filled in can be ${longest.length} characters; at most ${STRICTEST_LIMITS.messageMaxLength} fit every platform` }]);
   }
 }

@@ -1,7 +1,6 @@
-import { FieldProblem } from '@statusync/core';
+import { FieldProblem, hasPlaceholders } from '@statusync/core';
 import { TemplateFields, TemplateOverrides } from '@statusync/db';
 import { validationFailed } from '../http/validation';
-import { hasPlaceholders } from './placeholders';
 import { TemplateOverridesDto, UpdateTemplateDto } from './templates.dto';
 
 /** Only the emoji and message each platform was given; empty entries are dropped. */

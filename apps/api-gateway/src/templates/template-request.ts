@@ -1,10 +1,9 @@
 import { PlatformOverrides, StatusTemplateEntity } from '@statusync/db';
-import { FieldProblem } from '@statusync/core';
+import { endOfDay, FieldProblem, resolvePlaceholders } from '@statusync/core';
 import { isPlatformId, PLATFORM_LIMITS, PLATFORMS, PlatformId } from '@statusync/platforms';
 import { validationFailed } from '../http/validation';
 import { StatusRequest } from '../status/status-request';
 import { PresetOverridesDto } from '../status/status.dto';
-import { endOfDay, resolvePlaceholders } from './placeholders';
 
 const MINUTE_MS = 60_000;
 

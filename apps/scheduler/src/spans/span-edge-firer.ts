@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SpanRestoresRepository, SpanRow, SpansRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope } from '@statusync/db';
 import { PlatformId } from '@statusync/platforms';
-import { FireSpanEdgeJob, StatusSyncProducer } from '@statusync/queue';
+import { FireSpanEdgeJob, SlackDndJob, SlackDndProducer, StatusSyncProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { blockEnd, coveringAtEnd, sameStatus } from './span-block';
 import { SpanUpdates } from './span-updates';
@@ -12,6 +12,8 @@ const JOINED_BLOCK = new Set(['opened', 'switched', 'merged']);
 export interface FireResult {
   outcome: string;
   updates: StatusUpdateEntity[];
+  /** Slack DND to ask the sync worker for (focus time with `focusDnd`), after the commit. */
+  dnd?: SlackDndJob['action'];
 }
 
 /**
@@ -31,6 +33,7 @@ export class SpanEdgeFirer {
     private readonly statusUpdates: StatusUpdatesRepository,
     private readonly spanUpdates: SpanUpdates,
     private readonly producer: StatusSyncProducer,
+    private readonly dndProducer: SlackDndProducer,
   ) {}
 
   async fire(job: FireSpanEdgeJob, now = new Date()): Promise<FireResult> {
@@ -44,11 +47,24 @@ export class SpanEdgeFirer {
       if (!(await this.spans.claimEdge(db, span, job.edge))) return { outcome: 'duplicate', updates: [] };
       const decided = job.edge === 'start' ? await this.start(db, span, now) : await this.end(db, span, now);
       await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id));
-      return decided;
+      const dnd = span.slackDnd ? await this.dndAction(db, span, job.edge, decided.outcome) : null;
+      return dnd ? { ...decided, dnd } : decided;
     });
-    this.logger.log({ spanId: job.spanId, userId: job.userId, edge: job.edge, outcome: result.outcome }, 'span edge fired');
+    this.logger.log({ spanId: job.spanId, userId: job.userId, edge: job.edge, outcome: result.outcome, dnd: result.dnd }, 'span edge fired');
     await this.enqueue(result.updates);
+    if (result.dnd) await this.enqueueDnd({ userId: job.userId, spanId: job.spanId, action: result.dnd });
     return result;
+  }
+
+  /**
+   * A DND span snoozes Slack when it joins the block, and ends the snooze at its end unless another DND span is
+   * still running then (its own end ends it). One that never joined (cancelled, missed, no platform) does neither.
+   */
+  private async dndAction(db: EntityManager, span: SpanRow, edge: 'start' | 'end', outcome: string): Promise<SlackDndJob['action'] | null> {
+    if (edge === 'start') return JOINED_BLOCK.has(outcome) && span.endsAt ? 'snooze' : null;
+    if (outcome === 'not-started') return null;
+    const live = await this.spans.liveForUser(db, span.userId, span.endsAt!);
+    return coveringAtEnd(live, span).some((other) => other.slackDnd) ? null : 'end';
   }
 
   private async start(db: EntityManager, span: SpanRow, now: Date): Promise<FireResult> {
@@ -115,6 +131,14 @@ export class SpanEdgeFirer {
     const update = await this.spanUpdates.set(db, span, platforms, expiresAt, edge);
     await this.restores.switchTo(db, span.userId, platforms, span.id, update.id);
     return { outcome: 'switched', updates: [update] };
+  }
+
+  /**
+   * After the commit. Unlike a status update a DND request has no outbox: if Redis is down now it is lost, which
+   * costs little, since a snooze lasts only the span's remaining minutes and ends by itself.
+   */
+  private async enqueueDnd(job: SlackDndJob): Promise<void> {
+    await this.dndProducer.enqueue([job]).catch((error: unknown) => this.logger.warn({ err: error, spanId: job.spanId }, 'DND job not enqueued'));
   }
 
   /** After the commit; if Redis is down the outbox sweep enqueues them later. */

@@ -19,6 +19,22 @@ describe('expandOccurrences', () => {
     ]);
   });
 
+  it('keeps weekday lunch at 12:00–13:00 Europe/Berlin across the October DST change', () => {
+    const list = expandOccurrences(
+      { startsAt: new Date('2027-10-25T10:00:00Z'), endsAt: new Date('2027-10-25T11:00:00Z'), rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', timeZone: 'Europe/Berlin' },
+      new Date('2027-10-28T00:00:00Z'),
+      new Date('2027-11-03T00:00:00Z'),
+      10,
+    );
+    // Thu 28, Fri 29 (CEST, UTC+2), then Mon 1, Tue 2 November (CET, UTC+1) — 12:00 local throughout.
+    expect(list.map((o) => [iso(o.startsAt), iso(o.endsAt)])).toEqual([
+      ['2027-10-28T10:00:00.000Z', '2027-10-28T11:00:00.000Z'],
+      ['2027-10-29T10:00:00.000Z', '2027-10-29T11:00:00.000Z'],
+      ['2027-11-01T11:00:00.000Z', '2027-11-01T12:00:00.000Z'],
+      ['2027-11-02T11:00:00.000Z', '2027-11-02T12:00:00.000Z'],
+    ]);
+  });
+
   it('keeps a New York evening slot local across the November change, and honours COUNT', () => {
     const list = expandOccurrences(
       { startsAt: new Date('2027-11-05T22:00:00Z'), endsAt: new Date('2027-11-05T23:00:00Z'), rrule: 'RRULE:FREQ=DAILY;COUNT=3', timeZone: 'America/New_York' },

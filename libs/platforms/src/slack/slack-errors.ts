@@ -27,8 +27,16 @@ const AUTH_ERRORS = new Set([
   'two_factor_setup_required',
 ]);
 
-/** Slack error codes that are Slack's own trouble, not ours: retry later. */
-const TRANSIENT_ERRORS = new Set(['fatal_error', 'internal_error', 'request_timeout', 'service_unavailable', 'profile_set_failed_try_again']);
+/** Slack error codes that are Slack's own trouble, not ours: retry later (the DND ones say only "there was a problem"). */
+const TRANSIENT_ERRORS = new Set([
+  'fatal_error',
+  'internal_error',
+  'request_timeout',
+  'service_unavailable',
+  'profile_set_failed_try_again',
+  'snooze_failed',
+  'snooze_end_failed',
+]);
 
 interface SlackErrorLike {
   code?: string;

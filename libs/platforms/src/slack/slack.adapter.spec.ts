@@ -35,6 +35,30 @@ describe('SlackAdapter against the Slack fake', () => {
     fake.addToken(TOKEN, { userId: USER, name: 'alice', teamId: 'T0ACME' });
   });
 
+  describe('Do Not Disturb (focus time)', () => {
+    const DND = 'xoxp-dnd';
+    beforeEach(() => fake.addToken(DND, { userId: 'U0DND', scopes: ['users.profile:write', 'users.profile:read', 'dnd:write'] }));
+
+    it('snoozes for whole minutes and ends the snooze; ending none is `not-active`, not an error', async () => {
+      await adapter.snooze(DND, 25);
+      expect(fake.snoozeEndOf('U0DND')).toBeGreaterThan(Date.now() / 1000 + 24 * 60);
+      await expect(adapter.endSnooze(DND)).resolves.toBe('ended');
+      expect(fake.snoozeEndOf('U0DND')).toBe(0);
+      await expect(adapter.endSnooze(DND)).resolves.toBe('not-active');
+    });
+
+    it('a token without dnd:write is an auth error (missing_scope); Slack\'s snooze_failed is transient', async () => {
+      expect((await failure(adapter.snooze(TOKEN, 5), PlatformAuthError)).code).toBe('missing_scope');
+      const original = slackUserMethods()['dnd.setSnooze'];
+      fake.addMethods({ 'dnd.setSnooze': { ...(original as SlackTokenMethod), handle: () => ({ ok: false, error: 'snooze_failed' }) } });
+      try {
+        expect((await failure(adapter.snooze(DND, 5), PlatformUnavailableError)).code).toBe('snooze_failed');
+      } finally {
+        fake.addMethods({ 'dnd.setSnooze': original });
+      }
+    });
+  });
+
   describe('verify', () => {
     it('names the account user@team and returns the user id', async () => {
       await expect(adapter.verify(TOKEN)).resolves.toEqual({ accountName: 'alice@Acme', accountId: USER });

@@ -1,7 +1,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { PlatformAccount, PlatformAdapter, PlatformStatusReading, StatusToApply } from '../platform-adapter';
 import { slackEmoji } from '../emoji';
-import { PlatformAuthError } from '../platform-errors';
+import { PlatformAuthError, PlatformError } from '../platform-errors';
 import { toSlackError } from './slack-errors';
 import { SLACK_LIMITS } from './slack.limits';
 
@@ -50,6 +50,25 @@ export class SlackAdapter implements PlatformAdapter {
   async readStatus(token: string): Promise<PlatformStatusReading> {
     const answer = await this.call(token, (client) => client.users.profile.get({}));
     return readingOf(answer.profile);
+  }
+
+  /**
+   * Snoozes notifications for `minutes` (`dnd.setSnooze`, needs `dnd:write`; an active snooze is replaced). Slack
+   * refuses durations it finds too long with `too_long` (a PlatformInputError: not retried).
+   */
+  async snooze(token: string, minutes: number): Promise<void> {
+    await this.call(token, (client) => client.dnd.setSnooze({ num_minutes: minutes }));
+  }
+
+  /** Ends the snooze (`dnd.endSnooze`). `not-active`: there was none (the user ended it, or it ran out). */
+  async endSnooze(token: string): Promise<'ended' | 'not-active'> {
+    try {
+      await this.call(token, (client) => client.dnd.endSnooze());
+      return 'ended';
+    } catch (error) {
+      if (error instanceof PlatformError && error.code === 'snooze_not_active') return 'not-active';
+      throw error;
+    }
   }
 
   /** Slack answers `users.profile.set` with the profile it now has: that is the receipt. */

@@ -1,4 +1,4 @@
-import { expandOccurrences } from '@statusync/core';
+import { expandOccurrences, resolveForOccurrence } from '@statusync/core';
 import { EntityManager } from 'typeorm';
 import type { Schedule } from '../schedules.repository';
 import type { SpansRepository } from './spans.repository';
@@ -22,7 +22,8 @@ export function materialiseSchedule(db: EntityManager, spans: SpansRepository, s
     occurrenceKey: o.key,
     startsAt: o.startsAt,
     endsAt: o.endsAt,
-    status: schedule.status,
+    // Placeholders per occurrence, in the schedule's zone (its wall times are in it too).
+    status: { ...schedule.status, message: resolveForOccurrence(schedule.status.message, o, schedule.timeZone ?? 'UTC') },
     platforms: schedule.platforms,
     templateId: schedule.templateId,
     templateName: schedule.templateName,

@@ -14,6 +14,7 @@ export interface SpanDbRow {
   platforms: string[] | null;
   template_id: string | null;
   template_name: string | null;
+  slack_dnd: boolean;
   cancelled_at: Date | null;
 }
 
@@ -29,6 +30,7 @@ export const toSpan = (row: SpanDbRow): SpanRow => ({
   platforms: row.platforms,
   templateId: row.template_id,
   templateName: row.template_name,
+  slackDnd: row.slack_dnd,
   cancelledAt: row.cancelled_at,
 });
 

@@ -19,6 +19,8 @@ export interface TimedSpan {
   platforms: string[] | null;
   templateId?: string | null;
   templateName?: string | null;
+  /** Snooze Slack notifications while it runs (focus time on a calendar with `focusDnd`). Default false. */
+  slackDnd?: boolean;
 }
 
 /** A stored span. */

@@ -22,16 +22,17 @@ export class SpansRepository {
     for (const span of input.spans) {
       const rows = (await db.query(
         `INSERT INTO status_spans AS s (user_id, source, source_id, occurrence_key, starts_at, ends_at, emoji, message,
-                                        limited_availability, platforms, template_id, template_name)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                        limited_availability, platforms, template_id, template_name, slack_dnd)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (source, source_id, occurrence_key) DO UPDATE SET
            starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, emoji = EXCLUDED.emoji, message = EXCLUDED.message,
            limited_availability = EXCLUDED.limited_availability, platforms = EXCLUDED.platforms,
-           template_id = EXCLUDED.template_id, template_name = EXCLUDED.template_name, cancelled_at = NULL, updated_at = now()
+           template_id = EXCLUDED.template_id, template_name = EXCLUDED.template_name, slack_dnd = EXCLUDED.slack_dnd,
+           cancelled_at = NULL, updated_at = now()
          WHERE NOT EXISTS (SELECT 1 FROM span_edges e WHERE e.span_id = s.id AND e.edge = 'end')
-           AND (s.starts_at, s.ends_at, s.emoji, s.message, s.limited_availability, s.platforms, s.cancelled_at)
+           AND (s.starts_at, s.ends_at, s.emoji, s.message, s.limited_availability, s.platforms, s.slack_dnd, s.cancelled_at)
                IS DISTINCT FROM (EXCLUDED.starts_at, EXCLUDED.ends_at, EXCLUDED.emoji, EXCLUDED.message,
-                                 EXCLUDED.limited_availability, EXCLUDED.platforms, NULL::timestamptz)
+                                 EXCLUDED.limited_availability, EXCLUDED.platforms, EXCLUDED.slack_dnd, NULL::timestamptz)
          RETURNING *`,
         [
           input.userId,
@@ -46,6 +47,7 @@ export class SpansRepository {
           span.platforms,
           span.templateId ?? null,
           span.templateName ?? null,
+          span.slackDnd === true,
         ],
       )) as SpanDbRow[];
       if (rows[0]) changed.push(toSpan(rows[0]));

@@ -34,3 +34,33 @@ export function resolvePlaceholders(text: string, context: PlaceholderContext): 
   const duration = formatDuration(Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)));
   return text.replace(PLACEHOLDER, (_match, name: string) => (name === 'until' ? until : duration));
 }
+
+export interface Occurrence {
+  startsAt: Date;
+  endsAt: Date | null;
+}
+
+/**
+ * A schedule occurrence's text (docs/decisions.md §31): `{until}` is the occurrence's end in `zone`, `{duration}`
+ * its length, each occurrence for itself (so a weekly 12:00–13:00 lunch reads "until 13:00" every week, DST or
+ * not). Without an end the text stays as it is (the API refuses such a schedule).
+ */
+export function resolveForOccurrence(text: string | null, occurrence: Occurrence, zone: string): string | null {
+  if (!text || !occurrence.endsAt) return text;
+  return resolvePlaceholders(text, { now: occurrence.startsAt, expiresAt: occurrence.endsAt, zone }) ?? text;
+}
+
+/**
+ * The longest text any occurrence of a rule whose occurrences last about `lengthMs` can resolve to: `{until}` is
+ * always five characters, and `{duration}` is tried for every whole minute within an hour either way (a DST change
+ * makes an occurrence an hour longer or shorter; "59 min" is longer than "1 h").
+ */
+export function longestResolution(text: string, lengthMs: number): string {
+  const minutes = Math.max(1, Math.round(lengthMs / 60_000));
+  let longest = '';
+  for (let m = Math.max(1, minutes - 60); m <= minutes + 60; m += 1) {
+    const duration = formatDuration(m);
+    if (duration.length > longest.length) longest = duration;
+  }
+  return text.replace(PLACEHOLDER, (_match, name: string) => (name === 'until' ? '00:00' : longest));
+}
