@@ -15,3 +15,7 @@ export * from './calendar-poll';
 export * from './calendar-poll.producer';
 export * from './span-edges';
 export * from './span-edge.producer';
+export * from './webhooks/webhook-events';
+export * from './webhooks/webhook.producer';
+export * from './webhooks/webhook-emitter';
+export * from './webhooks/webhook-secret';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository, AvailabilityRepository, PlatformConfigsRepository, SyncLeasesRepository, SyncOutcome, UserScope } from '@statusync/db';
+import { AuditRepository, AvailabilityRepository, PlatformConfigsRepository, SyncLeasesRepository, SyncOutcome, TeamsRepository, UserScope, WebhookDeliveryTarget } from '@statusync/db';
 import { PlatformRateLimitError, PlatformStatusReading } from '@statusync/platforms';
-import { SyncStatusJob } from '@statusync/queue';
+import { SyncStatusJob, WebhookEmitter } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { AttemptResult } from './attempt-result';
 import { CallOutcome, Leased } from './call.step';
+import { syncWebhookEvents } from '../webhooks/sync-webhook-events';
 
 type Answer = Exclude<CallOutcome, { kind: 'lease_lost' }>;
 
@@ -24,7 +25,8 @@ export function decide(answer: Answer, isLastAttempt: boolean): { outcome: SyncO
 /**
  * Step 3, settle: one transaction whose first statement is guarded by the fencing token: the applied update, the
  * delivery's state, the attempt's sync log and the lease's end; then the platform's receipt, or the re-auth flag and
- * its audit event. Returns null when the lease was lost (someone claimed after it ran out): nothing is written.
+ * its audit event, and the webhook events a final outcome causes (recorded in the same transaction, so none is lost
+ * or invented; enqueued after the commit). Returns null when the lease was lost (someone claimed after it ran out): nothing is written.
  */
 @Injectable()
 export class SettleStep {
@@ -34,12 +36,15 @@ export class SettleStep {
     private readonly readings: AvailabilityRepository,
     private readonly configs: PlatformConfigsRepository,
     private readonly audit: AuditRepository,
+    private readonly teams: TeamsRepository,
+    private readonly webhooks: WebhookEmitter,
   ) {}
 
-  run(job: SyncStatusJob, lease: Leased, answer: Answer, isLastAttempt: boolean, startedAt: number): Promise<AttemptResult | null> {
+  async run(job: SyncStatusJob, lease: Leased, answer: Answer, isLastAttempt: boolean, startedAt: number): Promise<AttemptResult | null> {
     const { outcome, result, keepLease } = decide(answer, isLastAttempt);
     const error = answer.kind === 'error' ? answer : null;
-    return this.scope.run(job.userId, async (db) => {
+    let deliveries: WebhookDeliveryTarget[] = [];
+    const settledResult = await this.scope.run(job.userId, async (db) => {
       const settled = await this.leases.settle(db, {
         userId: job.userId,
         platform: job.platform,
@@ -61,8 +66,15 @@ export class SettleStep {
         await this.configs.markReauthRequired(db, lease.config.id, error.reauth.reason);
         await this.audit.record(db, { userId: job.userId, event: error.reauth.event, details: { platform: job.platform, reason: error.reauth.reason }, requestId: job.requestId });
       }
+      if (outcome === 'succeeded' || outcome === 'failed') {
+        const audience = await this.teams.membershipsOf(db, job.userId);
+        const events = syncWebhookEvents({ job, update: lease.update, outcome, attempt: lease.attempt, errorCode: error?.code ?? null, audience });
+        deliveries = await this.webhooks.record(db, events);
+      }
       return result;
     });
+    await this.webhooks.dispatch(deliveries);
+    return settledResult;
   }
 
   private receipt(db: EntityManager, job: SyncStatusJob, receipt: PlatformStatusReading) {

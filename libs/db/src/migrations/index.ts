@@ -9,6 +9,7 @@ import { Schedules1764000007000 } from './1764000007000-schedules';
 import { Calendars1764000008000 } from './1764000008000-calendars';
 import { AcceptInOneStatement1764000009000 } from './1764000009000-accept-in-one-statement';
 import { SyncLeases1764000011000 } from './1764000011000-sync-leases';
+import { Webhooks1764000013000 } from './1764000013000-webhooks';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Calendars1764000008000,
   AcceptInOneStatement1764000009000,
   SyncLeases1764000011000,
+  Webhooks1764000013000,
 ];

@@ -8,7 +8,11 @@ export type AuditEvent =
   | 'platform.reauth_required'
   | 'oauth.connected'
   | 'oauth.refresh_failed'
-  | 'keys.rotated';
+  | 'keys.rotated'
+  | 'webhook.created'
+  | 'webhook.deleted'
+  | 'webhook.secret_rotated'
+  | 'webhook.disabled';
 
 export interface AuditEntry {
   /** null for system events (key rotation). */
