@@ -62,6 +62,8 @@ export interface WebhookDeliveryRow {
   nextAttemptAt: Date | null;
   replays: number;
   createdAt: Date;
+  /** `created_at` to the microsecond, as Postgres writes it: the page cursor (a JS Date keeps milliseconds only). */
+  createdAtExact: string;
   completedAt: Date | null;
 }
 
@@ -86,7 +88,8 @@ const COLUMNS = `w.id, w.user_id AS "userId", w.scope, w.org_id AS "orgId", w.ur
 const SECRET_COLUMNS = `w.secret_ciphertext AS "secretCiphertext", w.secret_key_id AS "secretKeyId",
   w.previous_secret_ciphertext AS "previousCiphertext", w.previous_secret_key_id AS "previousKeyId"`;
 const DELIVERY_COLUMNS = `d.id, d.webhook_id AS "webhookId", d.event_type AS "eventType", d.payload, d.state, d.attempts,
-  d.next_attempt_at AS "nextAttemptAt", d.replays, d.created_at AS "createdAt", d.completed_at AS "completedAt"`;
+  d.next_attempt_at AS "nextAttemptAt", d.replays, d.created_at AS "createdAt", d.completed_at AS "completedAt",
+  d.created_at::text AS "createdAtExact"`;
 
 /** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count], INSERT/SELECT with rows. */
 const returned = (result: unknown): unknown[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as unknown[]));
