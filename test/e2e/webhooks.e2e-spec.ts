@@ -322,6 +322,8 @@ describe('outgoing webhooks', () => {
 
   it('never shows a secret after creation: not in GET answers, deliveries, or any service log', async () => {
     expect(secretsSeen.length).toBeGreaterThan(5);
+    // The worker's log is where a leak would be: make sure it was read (it logs every attempt).
+    expect(stack.services['sync-worker'].logs()).toContain('webhook attempt');
     const creationAnswers = RESPONSES_SEEN.filter((text) => /"secret":"whsec_/.test(text));
     const others = RESPONSES_SEEN.filter((text) => !creationAnswers.includes(text));
     for (const secret of secretsSeen) {
