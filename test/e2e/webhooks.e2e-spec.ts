@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createStatusyncClient, StatusyncError } from '@statusync/sdk';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient, RESPONSES_SEEN } from '../support/api-client';
 import { newOrgUser } from '../support/org-users';
@@ -318,6 +319,49 @@ describe('outgoing webhooks', () => {
     expect(body).toEqual(expect.objectContaining({ type: 'status.changed', data: expect.objectContaining({ subject: memberWithPlatform.subject }) }));
     expect((await stack.api.delete(`/api/v1/webhooks/${orgHook.body.id}`, admin2.jwt)).status).toBe(204);
     expect((await stack.api.get(`/api/v1/webhooks/${orgHook.body.id}`, admin.jwt)).status).toBe(404);
+  }, 60_000);
+
+  it('is managed through the SDK (client.webhooks)', async () => {
+    const user = await newUser(stack, []);
+    const client = createStatusyncClient({ baseUrl: stack.services['api-gateway'].url, token: user.jwt });
+    const hookPath = path();
+    const created = await client.webhooks.create({ url: `${receiver.url}${hookPath}`, events: ['sync.failed'] });
+    secretsSeen.push(created.secret);
+    expect(created).toEqual(expect.objectContaining({ scope: 'personal', state: 'active', events: ['sync.failed'], secret: expect.stringMatching(/^whsec_/) }));
+    expect((await client.webhooks.list()).map((hook) => hook.id)).toEqual([created.id]);
+    expect((await client.webhooks.get(created.id)) as Record<string, unknown>).not.toHaveProperty('secret');
+    expect((await client.webhooks.update(created.id, { events: ['status.changed', 'sync.failed'] })).events).toEqual(['status.changed', 'sync.failed']);
+    const { deliveryId } = await client.webhooks.test(created.id);
+    await waitFor(() => receiver.at(hookPath).length === 1, 'the ping');
+    const pages = [];
+    for await (const page of client.webhooks.deliveries(created.id, { limit: 1 })) pages.push(page);
+    expect(pages.flatMap((page) => page.items.map((item) => item.id))).toEqual([deliveryId]);
+    const rotated = await client.webhooks.rotateSecret(created.id);
+    secretsSeen.push(rotated.secret);
+    expect(rotated.secret).not.toBe(created.secret);
+    const refused = (await client.webhooks.create({ url: `${receiver.url}${hookPath}`, events: ['no.such' as never] }).catch((error: unknown) => error)) as StatusyncError;
+    expect([refused.status, refused.fieldErrors.map((e) => e.field)]).toEqual([400, ['events']]);
+    await client.webhooks.remove(created.id);
+    expect(await client.webhooks.list()).toEqual([]);
+  }, 60_000);
+
+  it('pages deliveries newest first with a cursor that loses none', async () => {
+    const user = await newUser(stack, []);
+    const hookPath = path();
+    const hook = await createHook(user, hookPath, ['status.changed']);
+    const sent: string[] = [];
+    for (let i = 0; i < 5; i++) sent.push((await test(user, hook.id)).body.deliveryId);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer: { body: { items: { id: string }[]; nextCursor: string | null } } = await stack.api.get(
+        `/api/v1/webhooks/${hook.id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        user.jwt,
+      );
+      seen.push(...answer.body.items.map((item) => item.id));
+      cursor = answer.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...sent].reverse());
   }, 60_000);
 
   it('never shows a secret after creation: not in GET answers, deliveries, or any service log', async () => {
