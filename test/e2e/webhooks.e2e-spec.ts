@@ -321,6 +321,17 @@ describe('outgoing webhooks', () => {
     expect((await stack.api.get(`/api/v1/webhooks/${orgHook.body.id}`, admin.jwt)).status).toBe(404);
   }, 60_000);
 
+  it('counts attempts by event and result, with their duration, on the worker\'s /metrics', async () => {
+    const text = await (await fetch(`${stack.services['sync-worker'].url}/metrics`)).text();
+    const value = (line: RegExp) => Number(text.split('\n').find((row) => line.test(row))?.split(' ').at(-1) ?? NaN);
+    // The earlier tests sent pings answered 2xx, 410, 503 and 302.
+    expect(value(/^statusync_webhook_deliveries_total\{.*event="webhook.test".*result="2xx"/)).toBeGreaterThan(0);
+    expect(value(/^statusync_webhook_deliveries_total\{.*event="webhook.test".*result="5xx"/)).toBeGreaterThanOrEqual(4);
+    expect(value(/^statusync_webhook_deliveries_total\{.*event="webhook.test".*result="3xx"/)).toBeGreaterThanOrEqual(4);
+    expect(value(/^statusync_webhook_deliveries_total\{.*event="status.changed".*result="2xx"/)).toBeGreaterThan(0);
+    expect(value(/^statusync_webhook_delivery_duration_seconds_count\{.*result="2xx"/)).toBeGreaterThan(0);
+  }, 60_000);
+
   it('is managed through the SDK (client.webhooks)', async () => {
     const user = await newUser(stack, []);
     const client = createStatusyncClient({ baseUrl: stack.services['api-gateway'].url, token: user.jwt });
