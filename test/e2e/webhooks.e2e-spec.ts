@@ -280,6 +280,8 @@ describe('outgoing webhooks', () => {
     expect((await stack.api.get('/api/v1/webhooks/not-a-uuid', user.jwt)).body.errors).toEqual([{ field: 'id', reason: expect.any(String) }]);
     expect((await stack.api.get(`/api/v1/webhooks/${hook.id}/deliveries?cursor=bad!`, user.jwt)).body.errors).toEqual([{ field: 'cursor', reason: expect.any(String) }]);
     expect((await stack.api.get(`/api/v1/webhooks/${hook.id}/deliveries?cursor=Zm9v`, user.jwt)).body.errors).toEqual([{ field: 'cursor', reason: expect.any(String) }]);
+    const forged = Buffer.from(`2026-02-31 10:00:00+00|${hook.id}`).toString('base64url');
+    expect((await stack.api.get(`/api/v1/webhooks/${hook.id}/deliveries?cursor=${forged}`, user.jwt)).body.errors).toEqual([{ field: 'cursor', reason: expect.any(String) }]);
     expect((await stack.api.get(`/api/v1/webhooks/${hook.id}/deliveries?limit=0`, user.jwt)).body.errors).toEqual([{ field: 'limit', reason: expect.any(String) }]);
     expect((await stack.api.post(`/api/v1/webhooks/${hook.id}/deliveries/nope/replay`, user.jwt)).body.errors).toEqual([{ field: 'deliveryId', reason: expect.any(String) }]);
     const missing = '00000000-0000-4000-8000-000000000000';

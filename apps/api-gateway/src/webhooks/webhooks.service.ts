@@ -19,9 +19,17 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const encodeCursor = (row: WebhookDeliveryRow) => Buffer.from(`${row.createdAtExact}|${row.id}`, 'utf8').toString('base64url');
 function decodeCursor(cursor: string): DeliveryCursor | null {
   const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const timestamp = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-  return extra === undefined && timestamp.test(createdAt ?? '') && uuid.test(id ?? '') ? { createdAt, id } : null;
+  return extra === undefined && isPostgresTimestamp(createdAt ?? '') && uuid.test(id ?? '') ? { createdAt, id } : null;
+}
+
+/** A real instant as Postgres writes timestamptz (`2026-12-01 10:00:00.123456+00`): a forged one must be a 400, not a cast error. */
+function isPostgresTimestamp(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](\d{2})(:\d{2})?$/.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, , offset] = [1, 2, 3, 4, 5, 6, 7, 8].map((index) => Number(match[index]));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60 && offset <= 15;
 }
 
 export function webhookView(row: WebhookRow): WebhookView {
