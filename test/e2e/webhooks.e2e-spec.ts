@@ -312,13 +312,19 @@ describe('outgoing webhooks', () => {
     // Another admin of the org manages it.
     const admin2 = await newOrgUser(stack, org, 'admin', []);
     expect((await stack.api.get(`/api/v1/webhooks/${orgHook.body.id}`, admin2.jwt)).status).toBe(200);
-    // A member's status change reaches the org endpoint.
+    // A member's status change reaches the org endpoint; as a team member, also as team.availability_changed.
     const memberWithPlatform = await newOrgUser(stack, org, 'member', ['github']);
+    const team = await stack.api.post('/api/v1/teams', admin.jwt, { name: `Hooks ${randomBytes(2).toString('hex')}` });
+    expect(team.status).toBe(201);
+    expect((await stack.api.request('PUT', `/api/v1/teams/${team.body.id}/members/${memberWithPlatform.subject}`, { token: admin.jwt })).status).toBeLessThan(300);
     await stack.api.post('/api/v1/status/update', memberWithPlatform.jwt, { emoji: ':coffee:', message: 'Break' });
     const hookPath = new URL(url).pathname;
-    const [entry] = await waitFor(() => receiver.at(hookPath).length >= 1 && receiver.at(hookPath), 'the org endpoint to hear of a member');
-    const body = verify(orgHook.body.secret, entry);
-    expect(body).toEqual(expect.objectContaining({ type: 'status.changed', data: expect.objectContaining({ subject: memberWithPlatform.subject }) }));
+    const got = await waitFor(() => receiver.at(hookPath).length >= 2 && receiver.at(hookPath), 'the org endpoint to hear of a member');
+    const bodies = got.map((entry) => verify(orgHook.body.secret, entry)).sort((a, b) => a.type.localeCompare(b.type));
+    expect(bodies).toEqual([
+      expect.objectContaining({ type: 'status.changed', data: expect.objectContaining({ subject: memberWithPlatform.subject }) }),
+      expect.objectContaining({ type: 'team.availability_changed', data: expect.objectContaining({ subject: memberWithPlatform.subject, teamIds: [team.body.id] }) }),
+    ]);
     expect((await stack.api.delete(`/api/v1/webhooks/${orgHook.body.id}`, admin2.jwt)).status).toBe(204);
     expect((await stack.api.get(`/api/v1/webhooks/${orgHook.body.id}`, admin.jwt)).status).toBe(404);
   }, 60_000);
