@@ -58,7 +58,7 @@ export class WebhookDeliveryProcessor {
     const loaded = await this.inScope(target, async (db) => {
       const delivery = await this.webhooks.findDelivery(db, target.webhookId, target.deliveryId);
       const hook = delivery ? await this.webhooks.findWithSecrets(db, target.webhookId) : null;
-      if (delivery && hook && hook.state === 'disabled' && delivery.state === 'pending') await this.webhooks.disable(db, hook.id, hook.disabledReason ?? 'disabled');
+      if (delivery && hook && hook.state === 'disabled' && delivery.state === 'pending') await this.webhooks.endPending(db, hook.id);
       return { delivery, hook };
     });
     const { delivery, hook } = loaded;

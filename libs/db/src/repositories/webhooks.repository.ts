@@ -251,6 +251,11 @@ export class WebhooksRepository {
   /** Disables the endpoint; its pending deliveries end as `disabled` (final: re-enabling does not resend them). */
   async disable(db: EntityManager, webhookId: string, reason: string): Promise<void> {
     await db.query(`UPDATE webhooks SET state = 'disabled', disabled_reason = $2, disabled_at = now(), updated_at = now() WHERE id = $1`, [webhookId, reason]);
+    await this.endPending(db, webhookId);
+  }
+
+  /** Ends a disabled endpoint's pending deliveries as `disabled` (one recorded just before it was disabled, say). */
+  async endPending(db: EntityManager, webhookId: string): Promise<void> {
     await db.query(`UPDATE webhook_deliveries SET state = 'disabled', next_attempt_at = NULL, completed_at = now() WHERE webhook_id = $1 AND state = 'pending'`, [
       webhookId,
     ]);
