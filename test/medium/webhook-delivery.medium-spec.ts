@@ -2,7 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { AppConfig, TokenCipher } from '@statusync/core';
 import { AuditRepository, UserScope, WebhooksRepository } from '@statusync/db';
-import { DeliverWebhookJob, generateWebhookSecret, sealWebhookSecret, webhookPayload } from '@statusync/queue';
+import { DeliverWebhookJob, generateWebhookSecret, sealWebhookSecret, WEBHOOK_DELIVERY_QUEUE, webhookJobId, webhookPayload, WebhookProducer } from '@statusync/queue';
+import { Queue, Worker } from 'bullmq';
+import { waitFor } from '../support/wait-for';
+import { E2E, queuePrefixFor } from '../support/test-env';
 import type { Job } from 'bullmq';
 import { Pool } from 'pg';
 import { Webhook } from 'standardwebhooks';
@@ -106,5 +109,36 @@ describe('webhook delivery processor', () => {
     expect(await processor(true).process(last)).toBe('failed');
     expect((await delivery(target.deliveryId)).state).toBe('failed');
     expect(await overdue()).not.toContain(target.deliveryId);
+  });
+
+  it('the overdue sweep enqueues a delivery whose job was lost, retries one whose job failed, and leaves a waiting one alone', async () => {
+    const prefix = queuePrefixFor('webhook-medium');
+    const config = { redis: { url: E2E.redisUrl, queuePrefix: prefix }, webhooks: { retryScheduleMs: SCHEDULE } } as unknown as AppConfig;
+    const producer = new WebhookProducer(config);
+    const queue = new Queue<DeliverWebhookJob>(WEBHOOK_DELIVERY_QUEUE, { connection: { url: E2E.redisUrl }, prefix });
+    try {
+      const lost = (await seed(`${receiver.url}/m/lost`)).target;
+      const waiting = (await seed(`${receiver.url}/m/waiting`)).target;
+      const failed = (await seed(`${receiver.url}/m/failed`)).target;
+      // The failed one's job ended failed for good (as after an unexpected error on its last attempt).
+      await queue.add('deliver-webhook', { deliveryId: failed.deliveryId, webhookId: failed.webhookId, ownerId: failed.ownerId, orgId: null }, { jobId: webhookJobId(failed.deliveryId, 0), attempts: 1 });
+      const worker = new Worker(WEBHOOK_DELIVERY_QUEUE, async () => { throw new Error('database down'); }, { connection: { url: E2E.redisUrl }, prefix });
+      const job = (await queue.getJob(webhookJobId(failed.deliveryId, 0)))!;
+      await waitFor(async () => (await job.getState()) === 'failed', 'the job to fail');
+      await worker.close();
+      await producer.enqueue([waiting]);
+      expect(await job.getState()).toBe('failed');
+
+      expect(await producer.revive([lost, waiting, failed])).toBe(2);
+      expect(await (await queue.getJob(webhookJobId(lost.deliveryId, 0)))?.getState()).toBe('waiting');
+      expect(await (await queue.getJob(webhookJobId(waiting.deliveryId, 0)))?.getState()).toBe('waiting');
+      expect(await (await queue.getJob(webhookJobId(failed.deliveryId, 0)))?.getState()).toBe('waiting');
+      // Nothing doubled: one job per delivery.
+      expect(await queue.getJobCountByTypes('waiting')).toBe(3);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await producer.onModuleDestroy();
+    }
   });
 });

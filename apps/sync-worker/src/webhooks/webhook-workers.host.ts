@@ -51,13 +51,13 @@ export class WebhookWorkersHost implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(`delivering webhooks with concurrency ${webhooks.concurrency}`);
   }
 
-  /** Re-enqueues overdue pending deliveries; their job ids make it a no-op for any whose job still exists. */
+  /** Re-enqueues overdue pending deliveries whose job was lost, and retries those whose job failed unexpectedly. */
   async sweep(): Promise<number> {
     try {
       const overdue = await this.webhooks.overdue(OVERDUE_MS, SWEEP_BATCH);
-      await this.producer.enqueue(overdue);
-      if (overdue.length > 0) this.logger.log({ deliveries: overdue.length }, 'overdue webhook deliveries enqueued again');
-      return overdue.length;
+      const revived = overdue.length > 0 ? await this.producer.revive(overdue) : 0;
+      if (revived > 0) this.logger.log({ deliveries: revived }, 'overdue webhook deliveries enqueued again');
+      return revived;
     } catch (error) {
       this.logger.warn({ err: error }, 'webhook sweep failed; the next one tries again');
       return 0;

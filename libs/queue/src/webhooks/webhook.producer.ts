@@ -36,6 +36,27 @@ export class WebhookProducer implements OnModuleDestroy {
     }
   }
 
+  /**
+   * For the overdue sweep: enqueues deliveries whose job is gone (Redis lost it) and retries those whose job failed
+   * for good on an error the processor did not expect (the database was down on its last attempt). A failed job
+   * keeps its attempt count, so the retry is one more try, not a fresh schedule. Jobs waiting, delayed, running or
+   * completed are left alone. Returns how many were enqueued or retried.
+   */
+  async revive(targets: WebhookDeliveryTarget[]): Promise<number> {
+    const missing: WebhookDeliveryTarget[] = [];
+    let retried = 0;
+    for (const target of targets) {
+      const job = await this.queue.getJob(webhookJobId(target.deliveryId, target.replays));
+      if (!job) missing.push(target);
+      else if ((await job.getState()) === 'failed') {
+        await job.retry('failed');
+        retried++;
+      }
+    }
+    await this.enqueue(missing);
+    return missing.length + retried;
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.queue.close();
   }
