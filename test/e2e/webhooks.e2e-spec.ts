@@ -235,6 +235,10 @@ describe('outgoing webhooks', () => {
       expect({ url, status: answer.status, fields: answer.body.errors?.map((e: { field: string }) => e.field) }).toEqual({ url, status: 400, fields: ['url'] });
     }
     expect((await strict.get('/api/v1/webhooks', user.jwt)).body).toEqual([]);
+    // In production, plain http is refused too (before any name is resolved).
+    const production = new ApiClient((await stack.startService('api-gateway', { NODE_ENV: 'production', ALLOW_PRIVATE_URLS: 'false' })).url);
+    const insecure = await production.post('/api/v1/webhooks', user.jwt, { url: 'http://hooks.example.com/x', events: ['status.changed'] });
+    expect([insecure.status, insecure.body.errors]).toEqual([400, [{ field: 'url', reason: expect.stringMatching(/https/) }]]);
   }, 60_000);
 
   it('refuses every invalid request with a 400 naming the field, changing nothing', async () => {

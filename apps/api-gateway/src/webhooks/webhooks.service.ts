@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, checkFetchableUrl, ProblemException, TokenCipher, UnsafeUrlError } from '@statusync/core';
+import { APP_CONFIG, AppConfig, checkFetchableUrl, parseFetchableUrl, ProblemException, TokenCipher, UnsafeUrlError } from '@statusync/core';
 import { AuditRepository, DeliveryCursor, UserScope, WebhookDeliveryRow, WebhookRow, WebhooksRepository } from '@statusync/db';
 import { generateWebhookSecret, openWebhookSecret, sealWebhookSecret, WEBHOOK_TEST_EVENT, webhookPayload, WebhookProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
@@ -196,9 +196,9 @@ export class WebhooksService {
   /** https only in production unless ALLOW_PRIVATE_URLS; never an address inside our network (checked again at delivery). */
   private async checkUrl(value: string): Promise<string> {
     try {
-      const url = await checkFetchableUrl(value, this.config.allowPrivateUrls);
-      if (url.protocol !== 'https:' && this.config.env === 'production' && !this.config.allowPrivateUrls) throw new UnsafeUrlError('must be an https URL');
-      return url.toString();
+      const httpAllowed = this.config.env !== 'production' || this.config.allowPrivateUrls;
+      if (!httpAllowed && parseFetchableUrl(value, false).protocol !== 'https:') throw new UnsafeUrlError('must be an https URL');
+      return (await checkFetchableUrl(value, this.config.allowPrivateUrls)).toString();
     } catch (error) {
       if (error instanceof UnsafeUrlError) throw invalid('url', error.reason);
       throw error;
