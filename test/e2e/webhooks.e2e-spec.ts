@@ -353,7 +353,10 @@ describe('outgoing webhooks', () => {
     expect(created).toEqual(expect.objectContaining({ scope: 'personal', state: 'active', events: ['sync.failed'], secret: expect.stringMatching(/^whsec_/) }));
     expect((await client.webhooks.list()).map((hook) => hook.id)).toEqual([created.id]);
     expect((await client.webhooks.get(created.id)) as Record<string, unknown>).not.toHaveProperty('secret');
-    expect((await client.webhooks.update(created.id, { events: ['status.changed', 'sync.failed'] })).events).toEqual(['status.changed', 'sync.failed']);
+    expect((await client.webhooks.update(created.id, { events: ['status.changed', 'sync.failed'], description: 'Board' }))).toEqual(
+      expect.objectContaining({ events: ['status.changed', 'sync.failed'], description: 'Board', url: `${receiver.url}${hookPath}` }),
+    );
+    expect((await client.webhooks.update(created.id, { description: null })).description).toBeNull();
     const { deliveryId } = await client.webhooks.test(created.id);
     await waitFor(() => receiver.at(hookPath).length === 1, 'the ping');
     const pages = [];
