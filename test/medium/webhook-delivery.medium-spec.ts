@@ -141,4 +141,16 @@ describe('webhook delivery processor', () => {
       await producer.onModuleDestroy();
     }
   });
+
+  it('purges final deliveries older than the retention, keeping pending ones whatever their age', async () => {
+    const old = (await seed(`${receiver.url}/m/old`)).target;
+    const oldPending = (await seed(`${receiver.url}/m/old-pending`)).target;
+    const recent = (await seed(`${receiver.url}/m/recent`)).target;
+    await admin.query(`UPDATE webhook_deliveries SET created_at = now() - interval '40 days', state = 'succeeded' WHERE id = $1`, [old.deliveryId]);
+    await admin.query(`UPDATE webhook_deliveries SET created_at = now() - interval '40 days' WHERE id = $1`, [oldPending.deliveryId]);
+    await admin.query(`UPDATE webhook_deliveries SET state = 'failed' WHERE id = $1`, [recent.deliveryId]);
+    while ((await webhooks().purgeBatch(30, 1_000)) > 0);
+    const left = (await admin.query(`SELECT id FROM webhook_deliveries WHERE id = ANY($1)`, [[old.deliveryId, oldPending.deliveryId, recent.deliveryId]])).rows.map((row) => row.id);
+    expect(left.sort()).toEqual([oldPending.deliveryId, recent.deliveryId].sort());
+  });
 });
