@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '@statusync/core';
-import { dataSourceOptions, HistoryRetentionRepository } from '@statusync/db';
+import { dataSourceOptions, HistoryRetentionRepository, WebhooksRepository } from '@statusync/db';
 import { HISTORY_PURGE_SCHEDULER, MAINTENANCE_QUEUE } from '@statusync/queue';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -19,7 +19,7 @@ const INTERVAL_MS = 1_000;
 describe('history retention', () => {
   const owner = testDb();
   const queuePrefix = queuePrefixFor('retention');
-  const config = { redis: { url: E2E.redisUrl, queuePrefix }, history: { retentionDays: 90, purgeIntervalMs: INTERVAL_MS } } as AppConfig;
+  const config = { redis: { url: E2E.redisUrl, queuePrefix }, history: { retentionDays: 90, purgeIntervalMs: INTERVAL_MS }, webhooks: { retentionDays: 30 } } as AppConfig;
   let app: DataSource;
   let purger: HistoryPurger;
 
@@ -51,7 +51,7 @@ describe('history retention', () => {
     // As the services connect: the app role, which sees no other user's rows except through the purge function.
     app = new DataSource(dataSourceOptions({ url: E2E.databaseUrl, schema: E2E.schema, poolSize: 4, role: 'statusync_app' }));
     await app.initialize();
-    purger = new HistoryPurger(new HistoryRetentionRepository(app), config);
+    purger = new HistoryPurger(new HistoryRetentionRepository(app), new WebhooksRepository(app), config);
   });
 
   afterAll(async () => {
@@ -111,7 +111,7 @@ describe('history retention', () => {
   it('runs once per period across two scheduler replicas', async () => {
     const runs: string[] = [];
     const replica = () => {
-      const own = new HistoryPurger(new HistoryRetentionRepository(app), config);
+      const own = new HistoryPurger(new HistoryRetentionRepository(app), new WebhooksRepository(app), config);
       const purge = own.purge.bind(own);
       own.purge = async () => {
         runs.push(new Date().toISOString());

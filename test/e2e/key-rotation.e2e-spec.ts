@@ -77,6 +77,15 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
     const calendarId = '0ca1e4d0-0000-4000-8000-000000000001';
     const feed = oldCipher.encrypt('https://calendar.example.com/ical/secret/basic.ics', `${slackUser}/calendar:${calendarId}`);
     await stack.db.query(`INSERT INTO calendar_connections (id, user_id, type, url_ciphertext, url_key_id) VALUES ($1, $2, 'ics', $3, $4)`, [calendarId, slackUser, feed.ciphertext, feed.keyId]);
+    // A webhook mid-rotation: its signing secret and the previous one, each sealed to its row and slot.
+    const webhookId = '0ca1e4d0-0000-4000-8000-0000000000e1';
+    const current = oldCipher.encrypt('whsec_current', `${slackUser}/webhook:${webhookId}`);
+    const previous = oldCipher.encrypt('whsec_previous', `${slackUser}/webhook:${webhookId}:previous`);
+    await stack.db.query(
+      `INSERT INTO webhooks (id, user_id, scope, url, events, secret_ciphertext, secret_key_id, previous_secret_ciphertext, previous_secret_key_id, previous_secret_expires_at)
+       VALUES ($1, $2, 'personal', 'https://hooks.example.com/x', '{status.changed}', $3, $4, $5, $6, now() + interval '1 day')`,
+      [webhookId, slackUser, current.ciphertext, current.keyId, previous.ciphertext, previous.keyId],
+    );
     const both = { TOKEN_ENCRYPTION_KEY: '', TOKEN_ENCRYPTION_KEYS: `${NEW_KEY},${OLD_KEY}` };
     await restartServices(both);
     await updateSucceeds(users[0], 'before rotation');
@@ -95,6 +104,11 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
     expect(newCipher.decrypt({ ciphertext: sealed.c, keyId: sealed.k }, `${slackUser}/slack/refresh`)).toBe('xoxe-refresh-secret');
     const [url] = (await stack.db.query(`SELECT url_ciphertext AS c, url_key_id AS k FROM calendar_connections WHERE id = $1`, [calendarId])).rows;
     expect(newCipher.decrypt({ ciphertext: url.c, keyId: url.k }, `${slackUser}/calendar:${calendarId}`)).toBe('https://calendar.example.com/ical/secret/basic.ics');
+    const [hook] = (
+      await stack.db.query(`SELECT secret_ciphertext AS c, secret_key_id AS k, previous_secret_ciphertext AS pc, previous_secret_key_id AS pk FROM webhooks WHERE id = $1`, [webhookId])
+    ).rows;
+    expect(newCipher.decrypt({ ciphertext: hook.c, keyId: hook.k }, `${slackUser}/webhook:${webhookId}`)).toBe('whsec_current');
+    expect(newCipher.decrypt({ ciphertext: hook.pc, keyId: hook.pk }, `${slackUser}/webhook:${webhookId}:previous`)).toBe('whsec_previous');
 
     const again = rotate(both);
     expect(again.status).toBe(0);
@@ -112,7 +126,7 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
   it('reports rows sealed with a key that is no longer configured, and exits non-zero', async () => {
     const run = rotate({ TOKEN_ENCRYPTION_KEYS: randomBytes(32).toString('base64') });
     expect(run.status).toBe(2);
-    // Every token (two per user), the one refresh token and the one calendar feed URL.
-    expect(run.stdout).toMatch(new RegExp(`; ${users.length * 2 + 2} sealed with an unconfigured key`));
+    // Every token (two per user), the one refresh token, the one calendar feed URL and the webhook's two secrets.
+    expect(run.stdout).toMatch(new RegExp(`; ${users.length * 2 + 4} sealed with an unconfigured key`));
   }, 60_000);
 });

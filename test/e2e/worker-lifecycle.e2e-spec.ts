@@ -89,7 +89,7 @@ describe('worker lifecycle', () => {
     expect(stack.slack.profileOf(user.slackUserId).status_text).toBe('Finishing before shutdown');
     // The last words of a graceful shutdown reach the log file.
     expect(worker.logs()).toContain('workers closed; in-flight jobs finished');
-  });
+  }, 20_000);
 
   it('a SIGKILLed worker’s job is recovered as stalled by the next worker and recorded once', async () => {
     const env = { SYNC_STALLED_INTERVAL_MS: '1000' };

@@ -26,7 +26,7 @@ describe('sync leases: claim, settle, fencing', () => {
   const settle = (userId: string, updateId: string, token: string, fields: Partial<Settlement> = {}): Promise<boolean> =>
     scope.run(userId, async (db) => {
       const [{ seq }] = await db.query(`SELECT seq::text AS seq FROM status_updates WHERE id = $1`, [updateId]);
-      return leases.settle(db, { userId, platform: 'github', updateId, seq, token, outcome: 'succeeded', attempt: 1, durationMs: 5, requestId: null, keepLease: false, ...fields });
+      return (await leases.settle(db, { userId, platform: 'github', updateId, seq, token, outcome: 'succeeded', attempt: 1, durationMs: 5, requestId: null, keepLease: false, ...fields })).settled;
     });
   const leased = (result: ClaimResult) => {
     if (result.kind !== 'leased') throw new Error(`expected a lease, got ${JSON.stringify(result)}`);

@@ -7,6 +7,7 @@ import { QueueMetricsCollector, QueueModule } from '@statusync/queue';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { DevTokenModule } from './dev-token/dev-token.module';
 import { CalendarsModule } from './calendars/calendars.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { HttpDrain } from './http/http-drain';
@@ -39,6 +40,7 @@ import { LiveModule } from './live/live.module';
     LiveModule,
     AnalyticsModule,
     CalendarsModule,
+    WebhooksModule,
     SchedulesModule,
   ],
   providers: [

@@ -5,7 +5,9 @@ import { PlatformsModule } from '@statusync/platforms';
 import { PlatformTokens } from './platform-tokens';
 import { StatusSyncProcessor } from './status-sync.processor';
 import { SyncWorkersHost } from './sync-workers.host';
-import { LiveNotifier, LivePublisher } from '@statusync/queue';
+import { LiveNotifier, LivePublisher, WebhookEmitter, WebhookProducer } from '@statusync/queue';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookWorkersHost } from './webhooks/webhook-workers.host';
 import { StatusReadProcessor } from './status-read.processor';
 import { StatusReadWorkersHost } from './status-read-workers.host';
 import { SpanRestoreGuard } from './span-restore-guard';
@@ -35,6 +37,10 @@ import { WriteBudget } from './sync/write-budget';
     StatusReadWorkersHost,
     SpanRestoreGuard,
     SlackDndProcessor,
+    WebhookProducer,
+    WebhookEmitter,
+    WebhookDeliveryProcessor,
+    WebhookWorkersHost,
   ],
 })
 export class SyncWorkerModule {}

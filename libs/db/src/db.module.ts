@@ -19,6 +19,7 @@ import { UserScope } from './user-scope';
 import { SpansRepository } from './repositories/spans/spans.repository';
 import { SpanRestoresRepository } from './repositories/spans/span-restores.repository';
 import { SchedulesRepository } from './repositories/schedules.repository';
+import { WebhooksRepository } from './repositories/webhooks.repository';
 
 const REPOSITORIES = [
   UserScope,
@@ -38,6 +39,7 @@ const REPOSITORIES = [
   SpansRepository,
   SpanRestoresRepository,
   SchedulesRepository,
+  WebhooksRepository,
 ];
 
 /** The Postgres connection and the repositories every service shares. Migrations run before services start. */

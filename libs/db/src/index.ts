@@ -24,3 +24,5 @@ export * from './repositories/spans/spans.repository';
 export * from './repositories/spans/span-restores.repository';
 export * from './repositories/schedules.repository';
 export * from './repositories/spans/materialise-schedule';
+export * from './repositories/webhooks.repository';
+export * from './repositories/sealed-secret';

@@ -41,6 +41,15 @@ const SECRETS = [
     keyId: 'refresh_token_key_id',
     context: (row: SecretRow) => secretContext(row.user_id, row.platform, 'refresh'),
   },
+  // Webhook signing secrets, current and (during a rotation) previous: the contexts of @statusync/queue's webhook-secret.ts.
+  { table: 'webhooks', platform: `'webhook:' || id`, ciphertext: 'secret_ciphertext', keyId: 'secret_key_id', context: (row: SecretRow) => secretContext(row.user_id, row.platform) },
+  {
+    table: 'webhooks',
+    platform: `'webhook:' || id || ':previous'`,
+    ciphertext: 'previous_secret_ciphertext',
+    keyId: 'previous_secret_key_id',
+    context: (row: SecretRow) => secretContext(row.user_id, row.platform),
+  },
 ] as const;
 
 interface SecretRow {
@@ -55,7 +64,7 @@ const BATCH_SIZE = 100;
 const LOCKED_ROW_WAIT_MS = 200;
 
 /**
- * Re-encrypts every stored secret (tokens, refresh tokens, calendar feed URLs) with the newest key. Resumable (it only picks
+ * Re-encrypts every stored secret (tokens, refresh tokens, calendar feed URLs, webhook secrets) with the newest key. Resumable (it only picks
  * secrets still on an older key) and safe while the services run: each batch locks its rows, and rows a worker
  * holds right now are skipped and picked up on a later pass. The services must already know the new key (first
  * in TOKEN_ENCRYPTION_KEYS) before this runs, since rotated secrets are sealed with it.

@@ -17,3 +17,7 @@ export * from './span-edges';
 export * from './span-edge.producer';
 export * from './slack-dnd';
 export * from './slack-dnd.producer';
+export * from './webhooks/webhook-events';
+export * from './webhooks/webhook.producer';
+export * from './webhooks/webhook-emitter';
+export * from './webhooks/webhook-secret';

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { STATUS_SYNC_QUEUES } from './queue-names';
 import { STATUS_READ_QUEUES } from './read-status';
+import { WEBHOOK_DELIVERY_QUEUE } from './webhooks/webhook-events';
 
 /** Scrapes (and several Prometheus replicas) within this window share one round of Redis reads. */
 const CACHE_MS = 5_000;
@@ -31,7 +32,7 @@ export class QueueMetricsCollector implements OnModuleInit {
   constructor(private readonly moduleRef: ModuleRef) {}
 
   onModuleInit(): void {
-    const queues = [...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES].map((name) =>
+    const queues = [...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES, WEBHOOK_DELIVERY_QUEUE].map((name) =>
       this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
     );
     const read = () => this.read(queues);

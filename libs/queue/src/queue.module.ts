@@ -11,6 +11,7 @@ import { CalendarPollProducer } from './calendar-poll.producer';
 import { SPAN_EDGES_QUEUE } from './span-edges';
 import { SpanEdgeProducer } from './span-edge.producer';
 import { SlackDndProducer } from './slack-dnd.producer';
+import { WEBHOOK_DELIVERY_QUEUE } from './webhooks/webhook-events';
 
 /** The Redis connection, the status-sync queues and their typed producer: shared by every service. */
 @Module({
@@ -22,7 +23,7 @@ import { SlackDndProducer } from './slack-dnd.producer';
         prefix: config.redis.queuePrefix,
       }),
     }),
-    ...[...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES, CALENDAR_POLL_QUEUE, SPAN_EDGES_QUEUE].map((name) => BullModule.registerQueue({ name })),
+    ...[...STATUS_SYNC_QUEUES, ...STATUS_READ_QUEUES, CALENDAR_POLL_QUEUE, SPAN_EDGES_QUEUE, WEBHOOK_DELIVERY_QUEUE].map((name) => BullModule.registerQueue({ name })),
   ],
   providers: [StatusSyncProducer, StatusReadProducer, LivePublisher, CalendarPollProducer, SpanEdgeProducer, SlackDndProducer],
   exports: [BullModule, StatusSyncProducer, StatusReadProducer, LivePublisher, CalendarPollProducer, SpanEdgeProducer, SlackDndProducer],

@@ -1,5 +1,5 @@
 import { type ClientOptions, createTransport, unwrap } from './client.js';
-import { historyResource, statusResource, teamsResource, templatesResource } from './resources.js';
+import { historyResource, statusResource, teamsResource, templatesResource, webhooksResource } from './resources.js';
 
 export type { ClientOptions } from './client.js';
 export { StatusyncError, type ProblemDetails } from './errors.js';
@@ -19,6 +19,7 @@ export function createStatusyncClient(options: ClientOptions) {
     templates: templatesResource(transport),
     teams: teamsResource(transport),
     history: historyResource(transport),
+    webhooks: webhooksResource(transport),
     me: { get: async () => unwrap(await api.GET('/api/v1/me')) },
   };
 }

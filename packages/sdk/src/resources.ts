@@ -1,6 +1,6 @@
 import { type Transport, unwrap } from './client.js';
 import type { StreamOptions } from './sse.js';
-import type { AvailabilityQuery, ClearBody, CreateTemplate, HistoryQuery, Platform, StatusUpdateBody, UpdateTemplate } from './types.js';
+import type { AvailabilityQuery, ClearBody, CreateTemplate, CreateWebhook, HistoryQuery, Platform, StatusUpdateBody, UpdateTemplate, UpdateWebhook, WebhookDeliveriesQuery } from './types.js';
 
 /** Overrides of a preset; `minutes` is `durationMinutes`, the way people say it. */
 export interface PresetOptions {
@@ -81,6 +81,37 @@ export function historyResource(t: Transport) {
       let cursor = query.cursor;
       do {
         const answer = await page({ ...query, cursor });
+        yield answer;
+        cursor = answer.nextCursor ?? undefined;
+      } while (cursor);
+    },
+  };
+}
+
+export function webhooksResource(t: Transport) {
+  const api = t.raw;
+  const byId = (id: string) => ({ params: { path: { id } } });
+  const page = async (id: string, query: WebhookDeliveriesQuery) =>
+    unwrap(await api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id }, query } }));
+  return {
+    /** Adds an endpoint; the answer's `secret` (whsec_…) is shown this once: store it to verify deliveries. */
+    create: async (body: CreateWebhook) => unwrap(await api.POST('/api/v1/webhooks', { body })),
+    list: async () => unwrap(await api.GET('/api/v1/webhooks')),
+    get: async (id: string) => unwrap(await api.GET('/api/v1/webhooks/{id}', byId(id))),
+    /** Changes url/events; `{ enabled: true }` re-enables a disabled endpoint. */
+    update: async (id: string, body: UpdateWebhook) => unwrap(await api.PATCH('/api/v1/webhooks/{id}', { ...byId(id), body })),
+    remove: async (id: string) => void unwrap(await api.DELETE('/api/v1/webhooks/{id}', byId(id))),
+    /** A new secret (shown once); the old one keeps signing beside it for 24 hours. */
+    rotateSecret: async (id: string) => unwrap(await api.POST('/api/v1/webhooks/{id}/rotate-secret', byId(id))),
+    /** Sends a `webhook.test` ping. */
+    test: async (id: string) => unwrap(await api.POST('/api/v1/webhooks/{id}/test', byId(id))),
+    replay: async (id: string, deliveryId: string) =>
+      unwrap(await api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/replay', { params: { path: { id, deliveryId } } })),
+    /** Deliveries, newest first, one page at a time: `for await (const page of client.webhooks.deliveries(id))`. */
+    async *deliveries(id: string, query: WebhookDeliveriesQuery = {}) {
+      let cursor = query.cursor;
+      do {
+        const answer = await page(id, { ...query, cursor });
         yield answer;
         cursor = answer.nextCursor ?? undefined;
       } while (cursor);

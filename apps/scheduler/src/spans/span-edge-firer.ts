@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { SpanRestoresRepository, SpanRow, SpansRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope } from '@statusync/db';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { SpanRestoresRepository, SpanRow, SpansRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope, WebhookDeliveryTarget } from '@statusync/db';
 import { PlatformId } from '@statusync/platforms';
 import { FireSpanEdgeJob, SlackDndJob, SlackDndProducer, StatusSyncProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { blockEnd, coveringAtEnd, sameStatus } from './span-block';
 import { SpanUpdates } from './span-updates';
+import { CalendarWebhookEvents } from './calendar-webhook-events';
 
 /** Start outcomes after which the span is part of the user's open block. */
 const JOINED_BLOCK = new Set(['opened', 'switched', 'merged']);
@@ -34,9 +35,12 @@ export class SpanEdgeFirer {
     private readonly spanUpdates: SpanUpdates,
     private readonly producer: StatusSyncProducer,
     private readonly dndProducer: SlackDndProducer,
+    /** Calendar spans' webhook events (absent where a test builds the firer by hand). */
+    @Optional() private readonly calendarEvents?: CalendarWebhookEvents,
   ) {}
 
   async fire(job: FireSpanEdgeJob, now = new Date()): Promise<FireResult> {
+    let webhookDeliveries: WebhookDeliveryTarget[] = [];
     const result = await this.scope.run(job.userId, async (db) => {
       await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`span-edges:${job.userId}`]);
       const span = await this.spans.findById(db, job.spanId);
@@ -47,12 +51,14 @@ export class SpanEdgeFirer {
       if (!(await this.spans.claimEdge(db, span, job.edge))) return { outcome: 'duplicate', updates: [] };
       const decided = job.edge === 'start' ? await this.start(db, span, now) : await this.end(db, span, now);
       await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id));
+      if (this.calendarEvents) webhookDeliveries = await this.calendarEvents.record(db, span, job.edge, decided.outcome);
       const dnd = span.slackDnd ? await this.dndAction(db, span, job.edge, decided.outcome) : null;
       return dnd ? { ...decided, dnd } : decided;
     });
     this.logger.log({ spanId: job.spanId, userId: job.userId, edge: job.edge, outcome: result.outcome, dnd: result.dnd }, 'span edge fired');
     await this.enqueue(result.updates);
     if (result.dnd) await this.enqueueDnd({ userId: job.userId, spanId: job.spanId, action: result.dnd });
+    if (this.calendarEvents) await this.calendarEvents.dispatch(webhookDeliveries);
     return result;
   }
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRepository, PlatformConfigsRepository, Settlement, SyncLeasesRepository, SyncOutcome, UserScope } from '@statusync/db';
 import { PlatformRateLimitError } from '@statusync/platforms';
-import { SyncStatusJob } from '@statusync/queue';
+import { SyncStatusJob, WebhookEmitter } from '@statusync/queue';
 import { AttemptResult } from './attempt-result';
 import { CallOutcome, Leased } from './call.step';
+import { syncWebhookEvents } from '../webhooks/sync-webhook-events';
 
 type Answer = Exclude<CallOutcome, { kind: 'lease_lost' }>;
 
@@ -22,9 +23,10 @@ export function decide(answer: Answer, isLastAttempt: boolean): { outcome: SyncO
 
 /**
  * Step 3, settle: one statement guarded by the fencing token: the applied update and the platform's receipt, the
- * delivery's state, the attempt's sync log and the lease's end; a refused token adds the re-auth flag and its audit
- * event in the same transaction. Returns null when the lease was lost (someone claimed after it ran out): nothing is
- * written.
+ * delivery's state, the attempt's sync log, the lease's end, and the webhook events a final outcome causes (recorded
+ * in the same statement, so none is lost or invented; enqueued after it). A refused token adds the re-auth flag and
+ * its audit event in the same transaction. Returns null when the lease was lost (someone claimed after it ran out):
+ * nothing is written.
  */
 @Injectable()
 export class SettleStep {
@@ -33,9 +35,10 @@ export class SettleStep {
     private readonly leases: SyncLeasesRepository,
     private readonly configs: PlatformConfigsRepository,
     private readonly audit: AuditRepository,
+    private readonly webhooks: WebhookEmitter,
   ) {}
 
-  run(job: SyncStatusJob, lease: Leased, answer: Answer, isLastAttempt: boolean, startedAt: number): Promise<AttemptResult | null> {
+  async run(job: SyncStatusJob, lease: Leased, answer: Answer, isLastAttempt: boolean, startedAt: number): Promise<AttemptResult | null> {
     const { outcome, result, keepLease } = decide(answer, isLastAttempt);
     const error = answer.kind === 'error' ? answer : null;
     const settlement: Settlement = {
@@ -53,15 +56,21 @@ export class SettleStep {
       requestId: job.requestId,
       keepLease,
       receipt: answer.kind === 'applied' ? answer.receipt : null,
+      webhookEvents: syncWebhookEvents({ job, update: lease.update, outcome, attempt: lease.attempt, errorCode: error?.code ?? null, audience: lease.audience }),
     };
     // The common case is one statement (one round trip); a token the platform refused also flags the row and audits.
-    if (!error?.reauth) return this.scope.selfScoped(async (db) => ((await this.leases.settle(db, settlement)) ? result : null));
-    const reauth = error.reauth;
-    return this.scope.run(job.userId, async (db) => {
-      if (!(await this.leases.settle(db, settlement))) return null;
-      await this.configs.markReauthRequired(db, lease.config.id, reauth.reason);
-      await this.audit.record(db, { userId: job.userId, event: reauth.event, details: { platform: job.platform, reason: reauth.reason }, requestId: job.requestId });
-      return result;
-    });
+    const reauth = error?.reauth;
+    const settled = reauth
+      ? await this.scope.run(job.userId, async (db) => {
+          const done = await this.leases.settle(db, settlement);
+          if (!done.settled) return done;
+          await this.configs.markReauthRequired(db, lease.config.id, reauth.reason);
+          await this.audit.record(db, { userId: job.userId, event: reauth.event, details: { platform: job.platform, reason: reauth.reason }, requestId: job.requestId });
+          return done;
+        })
+      : await this.scope.selfScoped((db) => this.leases.settle(db, settlement));
+    if (!settled.settled) return null;
+    await this.webhooks.dispatch(settled.webhookDeliveries);
+    return result;
   }
 }

@@ -59,6 +59,11 @@ export interface AppConfig {
     google: CalendarProviderConfig;
     microsoft: CalendarProviderConfig;
   };
+  /**
+   * Outgoing webhooks: the delay before each attempt (the first is usually 0), how long an endpoint may fail before
+   * it is disabled, the per-request timeout, requests in flight per worker, and how long deliveries are kept.
+   */
+  webhooks: { retryScheduleMs: number[]; disableAfterMs: number; timeoutMs: number; concurrency: number; retentionDays: number };
   bullBoard: { username: string; password?: string };
   /** The bearer token /metrics asks for (unset: open outside production, off in it). */
   metrics: { token?: string };

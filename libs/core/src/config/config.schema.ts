@@ -54,6 +54,15 @@ const origins = z.string().transform((value, ctx): string[] => {
   return z.NEVER;
 });
 
+/** Comma-separated delays in ms (`0,5000,300000`): 1–20 entries, each 0 to 7 days. */
+const retrySchedule = z.string().transform((value, ctx): number[] => {
+  const parts = value.split(',').map((part) => part.trim());
+  const delays = parts.map((part) => (/^\d+$/.test(part) ? Number(part) : NaN));
+  if (delays.length >= 1 && delays.length <= 20 && delays.every((delay) => Number.isSafeInteger(delay) && delay <= 7 * 86_400_000)) return delays;
+  ctx.addIssue({ code: 'custom', message: 'must be 1 to 20 comma-separated delays in milliseconds (each at most 7 days), e.g. 0,5000,300000' });
+  return z.NEVER;
+});
+
 /** A base64 value that decodes to exactly 32 bytes (an AES-256 key). */
 const aes256Key = z
   .string()
@@ -175,6 +184,15 @@ export const configSchema = z
     CALENDAR_MAX_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
     /** How far ahead the poller stores busy spans (calendar_spans). */
     CALENDAR_HORIZON_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    /** Outgoing webhooks: delays before each attempt (ms; the Standard Webhooks schedule), jitter added to each. */
+    WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000]),
+    /** An endpoint failing without a single success for this long (ms) is disabled; default 5 days. */
+    WEBHOOK_DISABLE_AFTER_MS: z.coerce.number().int().min(0).max(90 * 86_400_000).default(5 * 86_400_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+    /** Webhook requests in flight per worker process (its own BullMQ worker, apart from the sync queues). */
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    /** Webhook deliveries older than this are purged with the status history (the same hourly job). */
+    WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
   })

@@ -110,6 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         client: e.MICROSOFT_CLIENT_ID && e.MICROSOFT_CLIENT_SECRET ? { id: e.MICROSOFT_CLIENT_ID, secret: e.MICROSOFT_CLIENT_SECRET } : null,
       },
     },
+    webhooks: {
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      retentionDays: e.WEBHOOK_RETENTION_DAYS,
+    },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
     metrics: { token: e.METRICS_TOKEN },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },

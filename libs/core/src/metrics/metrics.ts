@@ -70,6 +70,14 @@ export const webhookDeliveries = new Counter({
   registers: [metricsRegistry],
 });
 
+export const webhookDeliveryDuration = new Histogram({
+  name: 'statusync_webhook_delivery_duration_seconds',
+  help: 'Outgoing webhook attempts from request to answer (or timeout), by result',
+  labelNames: ['result'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+  registers: [metricsRegistry],
+});
+
 let started = false;
 
 /** Process metrics (CPU, memory, event loop lag, GC) labelled with the service name; once per process. */

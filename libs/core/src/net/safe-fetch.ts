@@ -11,6 +11,11 @@ export interface SafeFetchOptions {
   maxBytes: number;
   headers?: Record<string, string>;
   maxRedirects?: number;
+  /** GET by default; webhooks POST a body. */
+  method?: 'GET' | 'POST';
+  body?: string;
+  /** false: a 3xx is returned as it is (webhooks must not follow redirects). */
+  followRedirects?: boolean;
   /** Name resolution (tests inject one); the default is the system resolver. */
   lookup?: typeof dnsLookup;
   /** Which connected addresses are refused (tests narrow it); the default is `isBlockedAddress`. */
@@ -49,7 +54,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   for (let hop = 0; ; hop++) {
     const answer = await fetchOnce(current, options);
     const location = answer.headers.location;
-    if (answer.status < 300 || answer.status >= 400 || answer.status === 304 || !location) return answer;
+    if (answer.status < 300 || answer.status >= 400 || answer.status === 304 || !location || options.followRedirects === false) return answer;
     if (hop >= (options.maxRedirects ?? 5)) throw new FetchFailedError('too many redirects');
     current = parseFetchableUrl(new URL(location, current).toString(), options.allowPrivate);
   }
@@ -79,7 +84,7 @@ function fetchOnce(url: URL, options: SafeFetchOptions): Promise<SafeFetchRespon
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const request = send(url, { method: 'GET', headers: options.headers, lookup: guardedLookup(options), timeout: options.timeoutMs }, (response) => {
+    const request = send(url, { method: options.method ?? 'GET', headers: options.headers, lookup: guardedLookup(options), timeout: options.timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -101,7 +106,7 @@ function fetchOnce(url: URL, options: SafeFetchOptions): Promise<SafeFetchRespon
       if (error instanceof UnsafeUrlError || error instanceof FetchFailedError || error instanceof ResponseTooLargeError) reject(error);
       else reject(new FetchFailedError(describe(error as NodeJS.ErrnoException)));
     });
-    request.end();
+    request.end(options.body);
   });
 }
 

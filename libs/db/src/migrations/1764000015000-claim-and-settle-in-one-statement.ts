@@ -11,7 +11,9 @@ const SCOPE = `PERFORM set_config('statusync.user_id', p_user::text, true), set_
  * pooled connection (PgBouncer in transaction mode included) never carries it over.
  *
  * The claim's statement is the one of sync-leases (the newest pending delivery overtakes the older ones, the lease is
- * taken only for the job's own newest delivery); a leased claim also returns the update and the live audience.
+ * taken only for the job's own newest delivery); a leased claim also returns the update and the live audience. The
+ * settle also records the webhook events of a final outcome (statusync_webhook_emit, migration 1764000013000), so
+ * they commit with it.
  */
 export class ClaimAndSettleInOneStatement1764000015000 implements MigrationInterface {
   name = 'ClaimAndSettleInOneStatement1764000015000';
@@ -81,10 +83,12 @@ export class ClaimAndSettleInOneStatement1764000015000 implements MigrationInter
     await db.query(`
       CREATE FUNCTION statusync_settle_delivery(p_user uuid, p_platform text, p_update uuid, p_outcome text, p_seq bigint, p_token bigint,
                                                 p_attempt int, p_error_code text, p_error_message text, p_retry_after_ms int,
-                                                p_duration_ms int, p_request_id text, p_keep_lease boolean, p_receipt jsonb)
-      RETURNS boolean LANGUAGE plpgsql VOLATILE SET search_path = "${schema}", pg_temp AS $$
+                                                p_duration_ms int, p_request_id text, p_keep_lease boolean, p_receipt jsonb,
+                                                p_webhook_events jsonb)
+      RETURNS jsonb LANGUAGE plpgsql VOLATILE SET search_path = "${schema}", pg_temp AS $$
       DECLARE
         v_settled boolean;
+        v_deliveries jsonb := '[]'::jsonb;
       BEGIN
         ${SCOPE}
         -- Nothing is written unless the token is still ours. The log's created_at is when the attempt started, so
@@ -118,11 +122,18 @@ export class ClaimAndSettleInOneStatement1764000015000 implements MigrationInter
                  clock_timestamp() - make_interval(secs => p_duration_ms / 1000.0) FROM cfg
         )
         SELECT count(*) > 0 INTO v_settled FROM cfg;
-        RETURN v_settled;
+        IF v_settled AND p_webhook_events IS NOT NULL THEN
+          SELECT coalesce(jsonb_agg(jsonb_build_object('deliveryId', e.delivery_id, 'webhookId', e.webhook_id, 'ownerId', e.owner_id,
+                                                       'orgId', e.org_id, 'replays', 0)), '[]'::jsonb)
+            INTO v_deliveries
+          FROM jsonb_to_recordset(p_webhook_events) AS ev(type text, key text, payload text),
+               LATERAL statusync_webhook_emit(ev.type, ev.key, ev.payload) AS e;
+        END IF;
+        RETURN jsonb_build_object('settled', v_settled, 'webhookDeliveries', v_deliveries);
       END $$`);
     for (const fn of [
       'statusync_claim_delivery(uuid, text, uuid, int)',
-      'statusync_settle_delivery(uuid, text, uuid, text, bigint, bigint, int, text, text, int, int, text, boolean, jsonb)',
+      'statusync_settle_delivery(uuid, text, uuid, text, bigint, bigint, int, text, text, int, int, text, boolean, jsonb, jsonb)',
     ]) {
       await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO statusync_app`);
@@ -130,7 +141,7 @@ export class ClaimAndSettleInOneStatement1764000015000 implements MigrationInter
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP FUNCTION IF EXISTS statusync_settle_delivery(uuid, text, uuid, text, bigint, bigint, int, text, text, int, int, text, boolean, jsonb)`);
+    await db.query(`DROP FUNCTION IF EXISTS statusync_settle_delivery(uuid, text, uuid, text, bigint, bigint, int, text, text, int, int, text, boolean, jsonb, jsonb)`);
     await db.query(`DROP FUNCTION IF EXISTS statusync_claim_delivery(uuid, text, uuid, int)`);
   }
 }

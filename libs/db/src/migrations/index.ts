@@ -10,6 +10,7 @@ import { Calendars1764000008000 } from './1764000008000-calendars';
 import { AcceptInOneStatement1764000009000 } from './1764000009000-accept-in-one-statement';
 import { SyncLeases1764000011000 } from './1764000011000-sync-leases';
 import { CalendarProviders1764000012000 } from './1764000012000-calendar-providers';
+import { Webhooks1764000013000 } from './1764000013000-webhooks';
 import { SpanSlackDnd1764000014000 } from './1764000014000-span-slack-dnd';
 import { ClaimAndSettleInOneStatement1764000015000 } from './1764000015000-claim-and-settle-in-one-statement';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   AcceptInOneStatement1764000009000,
   SyncLeases1764000011000,
   CalendarProviders1764000012000,
+  Webhooks1764000013000,
   SpanSlackDnd1764000014000,
   ClaimAndSettleInOneStatement1764000015000,
 ];

@@ -9,7 +9,11 @@ export type AuditEvent =
   | 'oauth.connected'
   | 'oauth.refresh_failed'
   | 'calendar.connected'
-  | 'keys.rotated';
+  | 'keys.rotated'
+  | 'webhook.created'
+  | 'webhook.deleted'
+  | 'webhook.secret_rotated'
+  | 'webhook.disabled';
 
 export interface AuditEntry {
   /** null for system events (key rotation). */

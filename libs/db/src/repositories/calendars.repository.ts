@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { SealedSecret } from './sealed-secret';
 
 export type CalendarType = 'ics' | 'google' | 'microsoft';
 export type CalendarState = 'connecting' | 'pending' | 'active' | 'broken' | 'reauth_required';
@@ -57,11 +58,6 @@ export interface PushChannel {
   channelId: string;
   resourceId: string | null;
   expiresAt: Date;
-}
-
-export interface SealedSecret {
-  ciphertext: Buffer;
-  keyId: string;
 }
 
 /** Tokens as the provider issued them, sealed. `refreshToken` undefined keeps the stored one (Google does not rotate). */

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { StatusUpdateEntity } from '../entities/status-update.entity';
 import { SyncOutcome } from '../entities/sync-log.entity';
 import { StatusUpdateJson, statusUpdateFromJson } from './accept-update.repository';
+import type { WebhookDeliveryTarget } from './webhooks.repository';
 import type { PlatformConfigWithSecret, SealedTokens } from './platform-configs.repository';
 import { CLAIM_SQL, EXTEND_SQL, RELEASE_SQL, SETTLE_SQL, STORE_REFRESHED_SQL } from './sync-leases.sql';
 
@@ -45,6 +46,14 @@ export interface Settlement {
   keepLease: boolean;
   /** What the platform answered a successful write with (stored as its latest reading). */
   receipt?: { emoji: string | null; message: string | null; expiresAt: Date | null } | null;
+  /** Webhook events the outcome causes, recorded with it (statusync_webhook_emit) for every subscribed endpoint. */
+  webhookEvents?: { type: string; key: string; payload: string }[];
+}
+
+/** A settle's result: whether the token was still ours (else nothing was written) and the deliveries to enqueue. */
+export interface SettleResult {
+  settled: boolean;
+  webhookDeliveries: WebhookDeliveryTarget[];
 }
 
 /** statusync_claim_delivery's answer. */
@@ -89,14 +98,15 @@ export class SyncLeasesRepository {
     return { kind: 'busy', retryInMs: Number(claim.busyForMs ?? 0) };
   }
 
-  /** Records the call's outcome, guarded by the fencing token; false when the lease was lost (nothing written). */
-  async settle(db: EntityManager, s: Settlement): Promise<boolean> {
+  /** Records the call's outcome, guarded by the fencing token; `settled` false when the lease was lost (nothing written). */
+  async settle(db: EntityManager, s: Settlement): Promise<SettleResult> {
     const errorMessage = s.errorMessage?.slice(0, 1000) ?? null;
     const receipt = s.receipt ? JSON.stringify({ ...s.receipt, expiresAt: s.receipt.expiresAt?.toISOString() ?? null }) : null;
     const [row] = (await db.query(SETTLE_SQL, [
       s.userId, s.platform, s.updateId, s.outcome, s.seq, s.token, s.attempt,
       s.errorCode ?? null, errorMessage, s.retryAfterMs ?? null, Math.round(s.durationMs), s.requestId, s.keepLease, receipt,
-    ])) as { settled: boolean }[];
+      s.webhookEvents?.length ? JSON.stringify(s.webhookEvents) : null,
+    ])) as { settled: SettleResult }[];
     return row.settled;
   }
 

@@ -16,11 +16,12 @@ export const CLAIM_SQL = `SELECT statusync_claim_delivery($1, $2, $3, $4) AS cla
 
 /**
  * $1 user, $2 platform, $3 update, $4 outcome, $5 seq, $6 token, $7 attempt, $8 error code, $9 error message,
- * $10 retry after, $11 duration, $12 request id, $13 keep the lease, $14 the platform's receipt (jsonb or null):
- * statusync_settle_delivery, one round trip that scopes itself. Nothing is written unless the token is still ours:
- * the applied update and the receipt (a success), the delivery's state, the attempt's sync log and the lease's end.
+ * $10 retry after, $11 duration, $12 request id, $13 keep the lease, $14 the platform's receipt (jsonb or null),
+ * $15 webhook events (jsonb array or null): statusync_settle_delivery, one round trip that scopes itself. Nothing is
+ * written unless the token is still ours: the applied update and the receipt (a success), the delivery's state, the
+ * attempt's sync log, the lease's end and the webhook deliveries. Answers `{settled, webhookDeliveries}`.
  */
-export const SETTLE_SQL = `SELECT statusync_settle_delivery($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS settled`;
+export const SETTLE_SQL = `SELECT statusync_settle_delivery($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS settled`;
 
 /** $1 user, $2 platform, $3 token. */
 export const RELEASE_SQL = `UPDATE platform_configs SET lease_until = NULL WHERE user_id = $1 AND platform = $2 AND lease_token = $3::bigint`;

@@ -501,30 +501,10 @@ export interface paths {
         get: operations["CalendarsController_list"];
         put?: never;
         /**
-         * Connect a calendar: an ICS feed address, or a Google / Microsoft calendar through OAuth
-         * @description ICS: the calendar is read at once, then every few minutes. Google/Microsoft: the calendar is created `connecting` and the answer carries `authorizeUrl`; open it in the person's browser, the provider redirects to `/api/v1/oauth/calendars/{type}/callback`, which stores the tokens (Google `calendar.readonly`, Microsoft `Calendars.Read offline_access`) and reads the calendar at once. An event counts when it is opaque, not cancelled, not tentative and not declined by the owner (ownerEmail); an unanswered invitation counts. All-day and working-location events are ignored unless includeAllDay. Titles are hidden unless includeTitles, and never shown for private events.
+         * Connect a calendar (an ICS feed address)
+         * @description The calendar is read at once, then every few minutes. An event counts when it is opaque, not cancelled, not tentative and not declined by the owner (ownerEmail); an unanswered invitation counts. All-day and working-location events are ignored unless includeAllDay. Titles are hidden unless includeTitles, and never shown for private events.
          */
         post: operations["CalendarsController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/config/calendars/{id}/authorize": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * A new authorize URL for a Google / Microsoft calendar
-         * @description To finish a connection whose URL expired, or to reconnect a calendar that is `broken` because the provider no longer accepts our access. The calendar keeps its id and rules.
-         */
-        post: operations["CalendarsController_authorize"];
         delete?: never;
         options?: never;
         head?: never;
@@ -597,20 +577,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/oauth/calendars/{type}/callback": {
+    "/api/v1/webhooks": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** My webhook endpoints, and (for an org admin) the org's; never their secrets */
+        get: operations["WebhooksController_list"];
+        put?: never;
         /**
-         * Google / Microsoft's redirect back: finish connecting a calendar
-         * @description Called by the browser coming back from the provider, so no JWT is needed: the state says whose calendar it is (a JWT, if sent, must belong to that user). Exchanges the code (PKCE), checks that calendar access and offline access were granted, stores the tokens encrypted and reads the calendar at once. Tokens are never returned. Register `<OAUTH_REDIRECT_BASE_URL>/api/v1/oauth/calendars/{type}/callback` with the provider.
+         * Add a webhook endpoint; the answer holds its signing secret, shown this once
+         * @description Each event is POSTed as `{type, timestamp, data}` with the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature`; verify them with the `standardwebhooks` library (docs/webhooks.md). Only 2xx counts; redirects are not followed; 410 disables the endpoint.
          */
-        get: operations["CalendarOAuthController_callback"];
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint, with its state (and why it was disabled) */
+        get: operations["WebhooksController_get"];
         put?: never;
         post?: never;
+        /** Remove a webhook endpoint and its delivery log */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change the URL or events, or enable/disable the endpoint (enabling is how a disabled one recovers) */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, shown this once; the previous one keeps signing beside it for 24 hours
+         * @description During the overlap every request carries two signatures in `webhook-signature`, so receivers can switch secrets without missing a delivery.
+         */
+        post: operations["WebhooksController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries, newest first: each attempt with its time, HTTP status or error, duration, and the next retry */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a finished delivery again (same webhook-id), with a fresh retry schedule */
+        post: operations["WebhooksController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a `webhook.test` ping to this endpoint (listed with its deliveries) */
+        post: operations["WebhooksController_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1084,7 +1155,7 @@ export interface components {
         };
         CreateCalendarDto: {
             /**
-             * @description `ics`: a feed address (`url`). `google` / `microsoft`: connected with OAuth; the answer carries an `authorizeUrl` (422 naming `type` when this server has no OAuth app for the provider)
+             * @description `google` and `microsoft` are not available yet (400)
              * @enum {string}
              */
             type: "ics" | "google" | "microsoft";
@@ -1100,51 +1171,16 @@ export interface components {
             kinds: ("out_of_office" | "meeting" | "focus")[];
             focusDnd: boolean;
         };
-        CalendarCreatedView: {
-            id: string;
-            /** @enum {string} */
-            type: "ics" | "google" | "microsoft";
-            /**
-             * @description `connecting`: a Google/Microsoft calendar waiting for your approval at the provider; `pending` until the first read; `broken` when the calendar cannot be read (see lastError; for Google/Microsoft reconnect with `POST /config/calendars/{id}/authorize`)
-             * @enum {string}
-             */
-            state: "connecting" | "pending" | "active" | "broken" | "reauth_required";
-            /** @description ICS: the feed address with its secret part removed; null for Google/Microsoft */
-            url: string | null;
-            ownerEmail: string | null;
-            rules: components["schemas"]["CalendarRulesView"];
-            /** Format: date-time */
-            lastFetchedAt: string | null;
-            /** Format: date-time */
-            nextFetchAt: string | null;
-            /** @description Why the last read failed, in words meant for the user */
-            lastError: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description Google/Microsoft: the provider's authorize URL to open in the person's browser (the calendar is `connecting` until the callback); null for ICS */
-            authorizeUrl: string | null;
-        };
-        CalendarAuthorizeView: {
-            /** @description The provider's authorize URL with a signed, single-use `state`. Open it in the person's browser; the provider sends it back to `/api/v1/oauth/calendars/{type}/callback`. */
-            authorizeUrl: string;
-            /**
-             * Format: date-time
-             * @description The state (and so this URL) stops working at this time; ask for a new one after.
-             */
-            expiresAt: string;
-        };
         CalendarView: {
             id: string;
             /** @enum {string} */
             type: "ics" | "google" | "microsoft";
             /**
-             * @description `connecting`: a Google/Microsoft calendar waiting for your approval at the provider; `pending` until the first read; `broken` when the calendar cannot be read (see lastError; for Google/Microsoft reconnect with `POST /config/calendars/{id}/authorize`)
+             * @description `pending` until the first read; `broken` when the feed cannot be used (see lastError)
              * @enum {string}
              */
-            state: "connecting" | "pending" | "active" | "broken" | "reauth_required";
-            /** @description ICS: the feed address with its secret part removed; null for Google/Microsoft */
+            state: "pending" | "active" | "broken" | "reauth_required";
+            /** @description The feed address with its secret part removed */
             url: string | null;
             ownerEmail: string | null;
             rules: components["schemas"]["CalendarRulesView"];
@@ -1201,6 +1237,131 @@ export interface components {
             busy: components["schemas"]["BusySpanView"][];
             /** @description Every event that does not make you busy, and why */
             ignored: components["schemas"]["IgnoredEventView"][];
+        };
+        CreateWebhookDto: {
+            /** @description Where events are POSTed. https (http only where ALLOW_PRIVATE_URLS=true or outside production); never a private, loopback or link-local address */
+            url: string;
+            /** @description Event types to receive, at least one: `status.changed`, `sync.succeeded`, `sync.failed`, `calendar.meeting_started`, `calendar.meeting_ended`, `team.availability_changed` */
+            events: ("status.changed" | "sync.succeeded" | "sync.failed" | "calendar.meeting_started" | "calendar.meeting_ended" | "team.availability_changed")[];
+            /**
+             * @description `org`: every member's events, for the org's admins only (403 otherwise)
+             * @default personal
+             * @enum {string}
+             */
+            scope?: "personal" | "org";
+            description?: string;
+        };
+        WebhookWithSecretView: {
+            id: string;
+            url: string;
+            events: ("status.changed" | "sync.succeeded" | "sync.failed" | "calendar.meeting_started" | "calendar.meeting_ended" | "team.availability_changed")[];
+            /** @enum {string} */
+            scope: "personal" | "org";
+            description: string | null;
+            /**
+             * @description `disabled`: nothing is sent; see disabledReason. PATCH `enabled: true` to resume
+             * @enum {string}
+             */
+            state: "active" | "disabled";
+            /** @description Why it was disabled (410 Gone, failing for days, or by you) */
+            disabledReason: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /**
+             * Format: date-time
+             * @description Since when every attempt failed (null while healthy)
+             */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description During a rotation: until when the previous secret still signs
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The signing secret (Standard Webhooks). Shown in this answer only: store it now */
+            secret: string;
+        };
+        WebhookView: {
+            id: string;
+            url: string;
+            events: ("status.changed" | "sync.succeeded" | "sync.failed" | "calendar.meeting_started" | "calendar.meeting_ended" | "team.availability_changed")[];
+            /** @enum {string} */
+            scope: "personal" | "org";
+            description: string | null;
+            /**
+             * @description `disabled`: nothing is sent; see disabledReason. PATCH `enabled: true` to resume
+             * @enum {string}
+             */
+            state: "active" | "disabled";
+            /** @description Why it was disabled (410 Gone, failing for days, or by you) */
+            disabledReason: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /**
+             * Format: date-time
+             * @description Since when every attempt failed (null while healthy)
+             */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description During a rotation: until when the previous secret still signs
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UpdateWebhookDto: {
+            url?: string;
+            /** @description Event types to receive, at least one: `status.changed`, `sync.succeeded`, `sync.failed`, `calendar.meeting_started`, `calendar.meeting_ended`, `team.availability_changed` */
+            events?: ("status.changed" | "sync.succeeded" | "sync.failed" | "calendar.meeting_started" | "calendar.meeting_ended" | "team.availability_changed")[];
+            /** @description `true` re-enables a disabled endpoint (its failure streak starts over); `false` disables it */
+            enabled?: boolean;
+            description?: string | null;
+        };
+        WebhookAttemptView: {
+            /** Format: date-time */
+            at: string;
+            /** @description The HTTP status; null when no answer came (see error) */
+            status: number | null;
+            /** @description Why the attempt failed without an HTTP answer, or `redirect not followed` */
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookDeliveryView: {
+            /** @description Also the `webhook-id` header: the same on every retry and replay */
+            id: string;
+            /** @enum {string} */
+            eventType: "status.changed" | "sync.succeeded" | "sync.failed" | "calendar.meeting_started" | "calendar.meeting_ended" | "team.availability_changed" | "webhook.test";
+            /**
+             * @description `failed`: every retry failed; `disabled`: the endpoint was disabled first
+             * @enum {string}
+             */
+            state: "pending" | "succeeded" | "failed" | "disabled";
+            attempts: components["schemas"]["WebhookAttemptView"][];
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (pending only)
+             */
+            nextAttemptAt: string | null;
+            /** @description How often it was replayed */
+            replays: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
+        WebhookDeliveryPageView: {
+            items: components["schemas"]["WebhookDeliveryView"][];
+            /** @description Pass as `cursor` for the next (older) page; null at the end */
+            nextCursor: string | null;
+        };
+        WebhookDeliveryQueuedView: {
+            deliveryId: string;
         };
         ScheduledStatusDto: {
             /** @description A `:shortcode:` or a Unicode emoji */
@@ -1350,14 +1511,20 @@ export type SchemaAnalyticsView = components['schemas']['AnalyticsView'];
 export type SchemaCalendarRulesDto = components['schemas']['CalendarRulesDto'];
 export type SchemaCreateCalendarDto = components['schemas']['CreateCalendarDto'];
 export type SchemaCalendarRulesView = components['schemas']['CalendarRulesView'];
-export type SchemaCalendarCreatedView = components['schemas']['CalendarCreatedView'];
-export type SchemaCalendarAuthorizeView = components['schemas']['CalendarAuthorizeView'];
 export type SchemaCalendarView = components['schemas']['CalendarView'];
 export type SchemaUpdateCalendarDto = components['schemas']['UpdateCalendarDto'];
 export type SchemaBusySegmentView = components['schemas']['BusySegmentView'];
 export type SchemaBusySpanView = components['schemas']['BusySpanView'];
 export type SchemaIgnoredEventView = components['schemas']['IgnoredEventView'];
 export type SchemaCalendarPreviewView = components['schemas']['CalendarPreviewView'];
+export type SchemaCreateWebhookDto = components['schemas']['CreateWebhookDto'];
+export type SchemaWebhookWithSecretView = components['schemas']['WebhookWithSecretView'];
+export type SchemaWebhookView = components['schemas']['WebhookView'];
+export type SchemaUpdateWebhookDto = components['schemas']['UpdateWebhookDto'];
+export type SchemaWebhookAttemptView = components['schemas']['WebhookAttemptView'];
+export type SchemaWebhookDeliveryView = components['schemas']['WebhookDeliveryView'];
+export type SchemaWebhookDeliveryPageView = components['schemas']['WebhookDeliveryPageView'];
+export type SchemaWebhookDeliveryQueuedView = components['schemas']['WebhookDeliveryQueuedView'];
 export type SchemaScheduledStatusDto = components['schemas']['ScheduledStatusDto'];
 export type SchemaCreateScheduleDto = components['schemas']['CreateScheduleDto'];
 export type SchemaScheduledStatusView = components['schemas']['ScheduledStatusView'];
@@ -3862,7 +4029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CalendarCreatedView"];
+                    "application/json": components["schemas"]["CalendarView"];
                 };
             };
             /** @description Invalid input; `errors` names each field and why */
@@ -3876,90 +4043,6 @@ export interface operations {
             };
             /** @description Missing or invalid bearer JWT */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"];
-                };
-            };
-            /** @description Google/Microsoft: this server has no OAuth app for the provider (its client id and secret are not set); `errors` names `type` */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"];
-                };
-            };
-            /** @description Rate limit reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"];
-                };
-            };
-        };
-    };
-    CalendarsController_authorize: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarAuthorizeView"];
-                };
-            };
-            /** @description Invalid input; `errors` names each field and why */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"];
-                };
-            };
-            /** @description Missing or invalid bearer JWT */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"];
-                };
-            };
-            /** @description Google/Microsoft: this server has no OAuth app for the provider (its client id and secret are not set); `errors` names `type` */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4387,25 +4470,15 @@ export interface operations {
             };
         };
     };
-    CalendarOAuthController_callback: {
+    WebhooksController_list: {
         parameters: {
-            query: {
-                /** @description Set by the provider instead of `code` when the person declined or the request was refused */
-                error?: string;
-                /** @description The state from the authorize URL, echoed by the provider */
-                state: string;
-                /** @description The provider's one-time code */
-                code?: string;
-            };
+            query?: never;
             header?: never;
-            path: {
-                type: "google" | "microsoft";
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Connected; the calendar is `pending` until its first read */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -4415,10 +4488,126 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CalendarView"];
+                    "application/json": components["schemas"]["WebhookView"][];
                 };
             };
-            /** @description The state is missing, forged, expired, already used or was issued to another user; nothing is stored */
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Authenticated but not allowed (e.g. an org member where an org admin is needed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4445,8 +4634,64 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"];
                 };
             };
-            /** @description The person declined, the provider refused the code, or granted no calendar access / no offline access (`oauth-refused`, `platformError` is the provider's code); or this server has no app for the provider (`not-configured`, naming `type`). Nothing is stored */
-            422: {
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4468,10 +4713,361 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"];
                 };
             };
-            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
-            503: {
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    WebhooksController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    WebhooksController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryQueuedView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description The endpoint is disabled (enable it first), or the delivery is still being attempted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    WebhooksController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryQueuedView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description The endpoint is disabled (enable it first), or the delivery is still being attempted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {

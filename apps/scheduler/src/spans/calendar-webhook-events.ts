@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { SpanRow, TeamsRepository, WebhookDeliveryTarget } from '@statusync/db';
+import { webhookEvent, WebhookEmitter } from '@statusync/queue';
+import { EntityManager } from 'typeorm';
+
+/** Edge outcomes after which the span did not start (or never showed): no meeting event. */
+const NOT_STARTED = new Set(['cancelled', 'missed', 'not-started']);
+
+/**
+ * `calendar.meeting_started` / `calendar.meeting_ended` for spans that come from a calendar, recorded in the edge's
+ * own transaction (an edge fires once, so its event is recorded once; the key names span and edge as well).
+ */
+@Injectable()
+export class CalendarWebhookEvents {
+  constructor(
+    private readonly teams: TeamsRepository,
+    private readonly webhooks: WebhookEmitter,
+  ) {}
+
+  async record(db: EntityManager, span: SpanRow, edge: 'start' | 'end', outcome: string): Promise<WebhookDeliveryTarget[]> {
+    if (span.source !== 'calendar' || NOT_STARTED.has(outcome)) return [];
+    const subject = (await this.teams.membershipsOf(db, span.userId))?.subject ?? null;
+    const type = edge === 'start' ? 'calendar.meeting_started' : 'calendar.meeting_ended';
+    const data = {
+      subject,
+      calendarId: span.sourceId,
+      spanId: span.id,
+      startsAt: span.startsAt.toISOString(),
+      endsAt: span.endsAt ? span.endsAt.toISOString() : null,
+      emoji: span.status.emoji,
+      message: span.status.message,
+    };
+    return this.webhooks.record(db, [webhookEvent(type, `${type}.${span.id}.${edge === 'start' ? span.startsAt.getTime() : span.endsAt?.getTime()}`, data)]);
+  }
+
+  dispatch(targets: WebhookDeliveryTarget[]): Promise<void> {
+    return this.webhooks.dispatch(targets);
+  }
+}
