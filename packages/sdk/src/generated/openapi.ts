@@ -501,10 +501,30 @@ export interface paths {
         get: operations["CalendarsController_list"];
         put?: never;
         /**
-         * Connect a calendar (an ICS feed address)
-         * @description The calendar is read at once, then every few minutes. An event counts when it is opaque, not cancelled, not tentative and not declined by the owner (ownerEmail); an unanswered invitation counts. All-day and working-location events are ignored unless includeAllDay. Titles are hidden unless includeTitles, and never shown for private events.
+         * Connect a calendar: an ICS feed address, or a Google / Microsoft calendar through OAuth
+         * @description ICS: the calendar is read at once, then every few minutes. Google/Microsoft: the calendar is created `connecting` and the answer carries `authorizeUrl`; open it in the person's browser, the provider redirects to `/api/v1/oauth/calendars/{type}/callback`, which stores the tokens (Google `calendar.readonly`, Microsoft `Calendars.Read offline_access`) and reads the calendar at once. An event counts when it is opaque, not cancelled, not tentative and not declined by the owner (ownerEmail); an unanswered invitation counts. All-day and working-location events are ignored unless includeAllDay. Titles are hidden unless includeTitles, and never shown for private events.
          */
         post: operations["CalendarsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/calendars/{id}/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new authorize URL for a Google / Microsoft calendar
+         * @description To finish a connection whose URL expired, or to reconnect a calendar that is `broken` because the provider no longer accepts our access. The calendar keeps its id and rules.
+         */
+        post: operations["CalendarsController_authorize"];
         delete?: never;
         options?: never;
         head?: never;
@@ -570,6 +590,26 @@ export interface paths {
          * @description Replaces the org's defaults; fields left out fall back to the built-in defaults.
          */
         put: operations["CalendarDefaultsController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/calendars/{type}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Google / Microsoft's redirect back: finish connecting a calendar
+         * @description Called by the browser coming back from the provider, so no JWT is needed: the state says whose calendar it is (a JWT, if sent, must belong to that user). Exchanges the code (PKCE), checks that calendar access and offline access were granted, stores the tokens encrypted and reads the calendar at once. Tokens are never returned. Register `<OAUTH_REDIRECT_BASE_URL>/api/v1/oauth/calendars/{type}/callback` with the provider.
+         */
+        get: operations["CalendarOAuthController_callback"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1155,7 +1195,7 @@ export interface components {
         };
         CreateCalendarDto: {
             /**
-             * @description `google` and `microsoft` are not available yet (400)
+             * @description `ics`: a feed address (`url`). `google` / `microsoft`: connected with OAuth; the answer carries an `authorizeUrl` (422 naming `type` when this server has no OAuth app for the provider)
              * @enum {string}
              */
             type: "ics" | "google" | "microsoft";
@@ -1171,16 +1211,51 @@ export interface components {
             kinds: ("out_of_office" | "meeting" | "focus")[];
             focusDnd: boolean;
         };
+        CalendarCreatedView: {
+            id: string;
+            /** @enum {string} */
+            type: "ics" | "google" | "microsoft";
+            /**
+             * @description `connecting`: a Google/Microsoft calendar waiting for your approval at the provider; `pending` until the first read; `broken` when the calendar cannot be read (see lastError; for Google/Microsoft reconnect with `POST /config/calendars/{id}/authorize`)
+             * @enum {string}
+             */
+            state: "connecting" | "pending" | "active" | "broken" | "reauth_required";
+            /** @description ICS: the feed address with its secret part removed; null for Google/Microsoft */
+            url: string | null;
+            ownerEmail: string | null;
+            rules: components["schemas"]["CalendarRulesView"];
+            /** Format: date-time */
+            lastFetchedAt: string | null;
+            /** Format: date-time */
+            nextFetchAt: string | null;
+            /** @description Why the last read failed, in words meant for the user */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Google/Microsoft: the provider's authorize URL to open in the person's browser (the calendar is `connecting` until the callback); null for ICS */
+            authorizeUrl: string | null;
+        };
+        CalendarAuthorizeView: {
+            /** @description The provider's authorize URL with a signed, single-use `state`. Open it in the person's browser; the provider sends it back to `/api/v1/oauth/calendars/{type}/callback`. */
+            authorizeUrl: string;
+            /**
+             * Format: date-time
+             * @description The state (and so this URL) stops working at this time; ask for a new one after.
+             */
+            expiresAt: string;
+        };
         CalendarView: {
             id: string;
             /** @enum {string} */
             type: "ics" | "google" | "microsoft";
             /**
-             * @description `pending` until the first read; `broken` when the feed cannot be used (see lastError)
+             * @description `connecting`: a Google/Microsoft calendar waiting for your approval at the provider; `pending` until the first read; `broken` when the calendar cannot be read (see lastError; for Google/Microsoft reconnect with `POST /config/calendars/{id}/authorize`)
              * @enum {string}
              */
-            state: "pending" | "active" | "broken" | "reauth_required";
-            /** @description The feed address with its secret part removed */
+            state: "connecting" | "pending" | "active" | "broken" | "reauth_required";
+            /** @description ICS: the feed address with its secret part removed; null for Google/Microsoft */
             url: string | null;
             ownerEmail: string | null;
             rules: components["schemas"]["CalendarRulesView"];
@@ -1511,6 +1586,8 @@ export type SchemaAnalyticsView = components['schemas']['AnalyticsView'];
 export type SchemaCalendarRulesDto = components['schemas']['CalendarRulesDto'];
 export type SchemaCreateCalendarDto = components['schemas']['CreateCalendarDto'];
 export type SchemaCalendarRulesView = components['schemas']['CalendarRulesView'];
+export type SchemaCalendarCreatedView = components['schemas']['CalendarCreatedView'];
+export type SchemaCalendarAuthorizeView = components['schemas']['CalendarAuthorizeView'];
 export type SchemaCalendarView = components['schemas']['CalendarView'];
 export type SchemaUpdateCalendarDto = components['schemas']['UpdateCalendarDto'];
 export type SchemaBusySegmentView = components['schemas']['BusySegmentView'];
@@ -4029,7 +4106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CalendarView"];
+                    "application/json": components["schemas"]["CalendarCreatedView"];
                 };
             };
             /** @description Invalid input; `errors` names each field and why */
@@ -4043,6 +4120,90 @@ export interface operations {
             };
             /** @description Missing or invalid bearer JWT */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Google/Microsoft: this server has no OAuth app for the provider (its client id and secret are not set); `errors` names `type` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    CalendarsController_authorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarAuthorizeView"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Google/Microsoft: this server has no OAuth app for the provider (its client id and secret are not set); `errors` names `type` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4462,6 +4623,99 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+        };
+    };
+    CalendarOAuthController_callback: {
+        parameters: {
+            query: {
+                /** @description Set by the provider instead of `code` when the person declined or the request was refused */
+                error?: string;
+                /** @description The state from the authorize URL, echoed by the provider */
+                state: string;
+                /** @description The provider's one-time code */
+                code?: string;
+            };
+            header?: never;
+            path: {
+                type: "google" | "microsoft";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Connected; the calendar is `pending` until its first read */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            /** @description The state is missing, forged, expired, already used or was issued to another user; nothing is stored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Missing or invalid bearer JWT */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description The person declined, the provider refused the code, or granted no calendar access / no offline access (`oauth-refused`, `platformError` is the provider's code); or this server has no app for the provider (`not-configured`, naming `type`). Nothing is stored */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
