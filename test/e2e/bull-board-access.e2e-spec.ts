@@ -16,11 +16,11 @@ describe('Bull Board access', () => {
 
   const get = (path: string, authorization?: string) => stack.api.request('GET', path, { headers: authorization ? { authorization } : {} });
 
-  it('lets an org admin in with their JWT, listing both queues', async () => {
+  it('lets an org admin in with their JWT, listing its queues', async () => {
     const admin = mintJwt('board-admin', { claims: { org_id: 'acme', role: 'admin' } });
     const board = await get(QUEUES, `Bearer ${admin}`);
     expect(board.status).toBe(200);
-    expect(board.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['status-sync-github', 'status-sync-slack']);
+    expect(board.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['status-sync-github', 'status-sync-slack', 'webhook-delivery']);
     expect((await get('/admin/queues', `Bearer ${admin}`)).status).toBe(200);
   });
 

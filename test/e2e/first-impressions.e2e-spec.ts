@@ -19,7 +19,7 @@ describe('first impressions', () => {
 
   afterAll(() => stack?.stop());
 
-  it('Bull Board lists both platform queues with the jobs of an update in their counts', async () => {
+  it('Bull Board lists both platform queues (and webhook deliveries) with the jobs of an update in their counts', async () => {
     const user = await newUser(stack);
     const accepted = await stack.api.post('/api/v1/status/update', user.jwt, { message: 'Counting jobs', durationMinutes: 30 });
     expect(accepted.status).toBe(202);
@@ -27,7 +27,7 @@ describe('first impressions', () => {
     type BoardQueue = { name: string; counts: Record<string, number>; jobs: { id: string }[] };
     const board = await stack.api.get<{ queues: BoardQueue[] }>('/admin/queues/api/queues?page=1');
     expect(board.status).toBe(200);
-    expect(board.body.queues.map((queue) => queue.name).sort()).toEqual(['status-sync-github', 'status-sync-slack']);
+    expect(board.body.queues.map((queue) => queue.name).sort()).toEqual(['status-sync-github', 'status-sync-slack', 'webhook-delivery']);
     for (const platform of ['github', 'slack']) {
       // The page asks for one queue's jobs at a time, by state.
       const name = `status-sync-${platform}`;

@@ -1,6 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, createHttpApp, listen, loadConfig, runMain } from '@statusync/core';
-import { StatusSyncProducer } from '@statusync/queue';
+import { StatusSyncProducer, WebhookProducer } from '@statusync/queue';
 import { Logger } from 'nestjs-pino';
 import { ApiGatewayModule } from './api-gateway.module';
 import { JwtStrategy } from './auth/jwt.strategy';
@@ -35,7 +35,7 @@ runMain('api-gateway', async () => {
   acceptPushValidationBodies(app);
   mountOpenApi(app);
   const strategy = app.get(JwtStrategy);
-  const board = await mountBullBoard(app, app.get(StatusSyncProducer).allQueues(), config, (request) => verifyBearer(strategy, request));
+  const board = await mountBullBoard(app, [...app.get(StatusSyncProducer).allQueues(), app.get(WebhookProducer).deliveryQueue], config, (request) => verifyBearer(strategy, request));
   logger.log(`Bull Board ${board}`, 'api-gateway');
   logger.log(`Web page ${await mountWebApp(app)}`, 'api-gateway');
   if (config.env !== 'production') logger.warn('Development tokens can be minted at POST /api/v1/dev/token from this machine (NODE_ENV is not production)', 'api-gateway');

@@ -57,6 +57,11 @@ export class WebhookProducer implements OnModuleDestroy {
     return missing.length + retried;
   }
 
+  /** The queue, for Bull Board. */
+  get deliveryQueue(): Queue<DeliverWebhookJob> {
+    return this.queue;
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.queue.close();
   }
