@@ -43,7 +43,7 @@ app.kubernetes.io/component: {{ .app }}
 {{- end }}
 {{- end }}
 {{- $secret := include "statusync.secretName" . }}
-{{- range $variable, $key := dict "DATABASE_URL" "database-url" "REDIS_URL" "redis-url" "JWT_SECRET" "jwt-secret" "JWT_JWKS_URL" "jwt-jwks-url" "TOKEN_ENCRYPTION_KEYS" "token-encryption-keys" "BULL_BOARD_PASSWORD" "bull-board-password" "METRICS_TOKEN" "metrics-token" "GITHUB_OAUTH_CLIENT_SECRET" "github-oauth-client-secret" "SLACK_OAUTH_CLIENT_SECRET" "slack-oauth-client-secret" }}
+{{- range $variable, $key := dict "DATABASE_URL" "database-url" "REDIS_URL" "redis-url" "JWT_SECRET" "jwt-secret" "JWT_JWKS_URL" "jwt-jwks-url" "TOKEN_ENCRYPTION_KEYS" "token-encryption-keys" "BULL_BOARD_PASSWORD" "bull-board-password" "METRICS_TOKEN" "metrics-token" "GITHUB_OAUTH_CLIENT_SECRET" "github-oauth-client-secret" "SLACK_OAUTH_CLIENT_SECRET" "slack-oauth-client-secret" "GOOGLE_CLIENT_SECRET" "google-client-secret" "MICROSOFT_CLIENT_SECRET" "microsoft-client-secret" }}
 - name: {{ $variable }}
   valueFrom:
     secretKeyRef:
