@@ -6,5 +6,19 @@
 // fraction of a percent: the floors leave about one point of room under the measured figure.
 module.exports = {
   target: { lines: 95, branches: 85 },
-  floors: {},
+  // Measured by the whole suite on 2026-12-01 (lines / branches; docs/decisions.md §34). Packages with few branches
+  // (calendar-poller: 67) keep two branches of room, not one point.
+  floors: {
+    'apps/api-gateway': { lines: 97, branches: 93 }, // 98.35 / 94.16
+    'apps/calendar-poller': { lines: 96, branches: 85 }, // 97.58 / 88.05
+    'apps/scheduler': { lines: 94, branches: 86 }, // 95.49 / 87.96
+    'apps/sync-worker': { lines: 94, branches: 80 }, // 95.57 / 81.65
+    'libs/calendar': { lines: 94, branches: 91 }, // 95.51 / 92.23
+    'libs/calendar-feeds': { lines: 94, branches: 80 }, // 95.62 / 82.75
+    'libs/core': { lines: 97, branches: 92 }, // 98.56 / 93.41
+    'libs/db': { lines: 93, branches: 90 }, // 94.76 / 91.97
+    'libs/platforms': { lines: 97, branches: 90 }, // 98.61 / 91.06
+    'libs/queue': { lines: 98, branches: 92 }, // 99.37 / 93.8
+    all: { lines: 96, branches: 90 }, // 97.05 / 91.67
+  },
 };
