@@ -9,16 +9,17 @@ module.exports = {
   // Measured by the whole suite on 2026-12-01 (lines / branches; docs/decisions.md §34). Packages with few branches
   // (calendar-poller: 67) keep two branches of room, not one point.
   floors: {
-    'apps/api-gateway': { lines: 97, branches: 93 }, // 98.35 / 94.16
+    'apps/api-gateway': { lines: 98, branches: 93 }, // 99.07 / 94.16
     'apps/calendar-poller': { lines: 96, branches: 85 }, // 97.58 / 88.05
     'apps/scheduler': { lines: 94, branches: 86 }, // 95.49 / 87.96
-    'apps/sync-worker': { lines: 94, branches: 80 }, // 95.57 / 81.65
-    'libs/calendar': { lines: 94, branches: 91 }, // 95.51 / 92.23
+    'apps/sync-worker': { lines: 96, branches: 80 }, // 97.22 / 81.65
+    'libs/calendar': { lines: 97, branches: 91 }, // 98.25 / 92.23
     'libs/calendar-feeds': { lines: 94, branches: 80 }, // 95.62 / 82.75
     'libs/core': { lines: 97, branches: 92 }, // 98.56 / 93.41
-    'libs/db': { lines: 93, branches: 90 }, // 94.76 / 91.97
-    'libs/platforms': { lines: 97, branches: 90 }, // 98.61 / 91.06
+    'libs/db': { lines: 93, branches: 90 }, // 94.67 / 91.97
+    'libs/platforms': { lines: 97, branches: 90 }, // 98.55 / 91.06
     'libs/queue': { lines: 98, branches: 92 }, // 99.37 / 93.8
-    all: { lines: 96, branches: 90 }, // 97.05 / 91.67
+    all: { lines: 96, branches: 90 }, // 97.6 / 91.67
   },
+
 };

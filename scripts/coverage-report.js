@@ -60,9 +60,19 @@ function mergedMap() {
     const file = join(dir, 'coverage-final.json');
     if (existsSync(file)) map.merge(JSON.parse(readFileSync(file, 'utf8')));
   }
-  // Only our sources: the in-process run also saw test helpers and fakes.
-  map.filter((file) => /^(apps|libs)\/[^/]+\/src\//.test(relative(ROOT, file).split(sep).join('/')) && !file.endsWith('.spec.ts'));
+  // Only our sources (the in-process run also saw test helpers and fakes), and only those with code to run.
+  map.filter((file) => /^(apps|libs)\/[^/]+\/src\//.test(relative(ROOT, file).split(sep).join('/')) && !file.endsWith('.spec.ts') && hasRuntimeCode(file));
   return map;
+}
+
+/**
+ * False for a file of types only (interfaces, type aliases): its build maps nothing back to it. Node never loads
+ * such a module, so V8 would report every one of its lines as unrun, though none can run.
+ */
+function hasRuntimeCode(file) {
+  const sourceMap = join(ROOT, 'dist', relative(ROOT, file).replace(/\.ts$/, '.js.map'));
+  if (!existsSync(sourceMap)) return true;
+  return JSON.parse(readFileSync(sourceMap, 'utf8')).mappings.replace(/;/g, '') !== '';
 }
 
 /** `apps/sync-worker`, `libs/db`, ... → summary. */
