@@ -18,7 +18,15 @@ describe('delivery attempts (DeliveriesRepository.recordAttempt)', () => {
     ({ app, scope, admin } = await openDatabases());
     deliveries = new DeliveriesRepository(app);
   });
+  const users: string[] = [];
+  const newUser = async () => {
+    const user = await seedUser(admin);
+    users.push(user);
+    return user;
+  };
   afterAll(async () => {
+    // No pending delivery may outlive this file: the outbox sweep test that may follow counts what it revives.
+    await admin?.query(`DELETE FROM users WHERE id = ANY($1::uuid[])`, [users]);
     await app?.destroy();
     await admin?.end();
   });
@@ -36,7 +44,7 @@ describe('delivery attempts (DeliveriesRepository.recordAttempt)', () => {
     ).rows;
 
   it('fails the delivery with the code and message, completed now, and logs the attempt', async () => {
-    const user = await seedUser(admin);
+    const user = await newUser();
     const update = await seedUpdate(admin, user, 'gone');
     await attempt(user, update, { errorCode: 'platform_not_configured', errorMessage: 'github is no longer configured for this user', requestId: 'req-1' });
     expect(await delivery(update)).toMatchObject({ state: 'failed', attempts: 1, error_code: 'platform_not_configured', error_message: 'github is no longer configured for this user' });
@@ -45,7 +53,7 @@ describe('delivery attempts (DeliveriesRepository.recordAttempt)', () => {
   });
 
   it('keeps a retried delivery pending and not completed, with the Retry-After it was given', async () => {
-    const user = await seedUser(admin);
+    const user = await newUser();
     const update = await seedUpdate(admin, user, 'later');
     await attempt(user, update, { outcome: 'retrying', attempt: 2, errorCode: 'rate_limited', retryAfterMs: 30_000 });
     expect(await delivery(update)).toMatchObject({ state: 'pending', attempts: 2, error_code: 'rate_limited', completed_at: null });
@@ -53,7 +61,7 @@ describe('delivery attempts (DeliveriesRepository.recordAttempt)', () => {
   });
 
   it('cuts an error message to 1000 characters in both places', async () => {
-    const user = await seedUser(admin);
+    const user = await newUser();
     const update = await seedUpdate(admin, user, 'long');
     await attempt(user, update, { errorCode: 'platform_error', errorMessage: 'x'.repeat(5000) });
     expect((await delivery(update)).error_message).toHaveLength(1000);
@@ -61,7 +69,7 @@ describe('delivery attempts (DeliveriesRepository.recordAttempt)', () => {
   });
 
   it('never moves a delivery that is no longer pending (a late attempt only adds its log)', async () => {
-    const user = await seedUser(admin);
+    const user = await newUser();
     const update = await seedUpdate(admin, user, 'done');
     await attempt(user, update, { outcome: 'succeeded' });
     await attempt(user, update, { attempt: 2, outcome: 'failed', errorCode: 'late' });
@@ -70,7 +78,7 @@ describe('delivery attempts (DeliveriesRepository.recordAttempt)', () => {
   });
 
   it('cannot record an attempt on another user’s delivery (row-level security)', async () => {
-    const [owner, intruder] = [await seedUser(admin), await seedUser(admin)];
+    const [owner, intruder] = [await newUser(), await newUser()];
     const update = await seedUpdate(admin, owner, 'theirs');
     await expect(scope.run(intruder, (db) => deliveries.recordAttempt(db, { updateId: update, platform: 'github', userId: owner, attempt: 1, outcome: 'failed', durationMs: 1 }))).rejects.toThrow(
       /row-level security/,
