@@ -29,11 +29,19 @@ function keepOurScripts() {
   mkdirSync(paths.ours, { recursive: true });
   let rawBytes = 0;
   let keptBytes = 0;
+  let unreadable = 0;
   const files = readdirSync(paths.raw).filter((name) => name.endsWith('.json'));
   for (const name of files) {
     const file = join(paths.raw, name);
     rawBytes += statSync(file).size;
-    const dump = JSON.parse(readFileSync(file, 'utf8'));
+    let dump;
+    try {
+      dump = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // A process killed while writing its dump (the chaos tier kills workers): what it ran is lost, as if SIGKILLed.
+      unreadable++;
+      continue;
+    }
     const ours = (url) => OUR_BUILD.some((prefix) => url.startsWith(prefix));
     const result = dump.result.filter((script) => ours(script.url));
     if (result.length === 0) continue;
@@ -44,7 +52,7 @@ function keepOurScripts() {
   }
   // The raw dumps are gigabytes after a full run; what they held of ours is in v8-ours.
   rmSync(paths.raw, { recursive: true, force: true });
-  return { processes: files.length, rawBytes, keptBytes };
+  return { processes: files.length, unreadable, rawBytes, keptBytes };
 }
 
 function servicesToIstanbul() {
@@ -136,7 +144,8 @@ function reportCoverage({ enforce }) {
   printTable(rows, total, config);
   const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
   console.log(
-    `Coverage report: ${filtered.processes} process dumps (${mb(filtered.rawBytes)}, ${mb(filtered.keptBytes)} of it ours), ` +
+    `Coverage report: ${filtered.processes} process dumps (${mb(filtered.rawBytes)}, ${mb(filtered.keptBytes)} of it ours` +
+      `${filtered.unreadable ? `, ${filtered.unreadable} unreadable` : ''}), ` +
       `filtered in ${((filteredAt - started) / 1000).toFixed(1)} s, reported in ${((Date.now() - filteredAt) / 1000).toFixed(1)} s.`,
   );
   if (!enforce) return 0;
