@@ -19,7 +19,7 @@ const common = {
   moduleNameMapper: aliases,
 };
 module.exports = {
-  // Used by `npm run test:cov` (scripts/coverage.js), which merges it with the services' own V8 coverage.
+  // Used when `npm test` collects coverage (scripts/test.js, scripts/coverage-report.js), merged there with the services' own V8 coverage.
   collectCoverageFrom: ['<rootDir>/apps/*/src/**/*.ts', '<rootDir>/libs/*/src/**/*.ts', '!**/*.spec.ts'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'] },

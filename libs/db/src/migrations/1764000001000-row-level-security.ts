@@ -104,9 +104,12 @@ export class RowLevelSecurity1764000001000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
+    const [{ schema }] = (await db.query(`SELECT current_schema() AS schema`)) as { schema: string }[];
     await db.query(`DROP FUNCTION IF EXISTS statusync_pending_deliveries(double precision, int)`);
     await db.query(`DROP FUNCTION IF EXISTS statusync_user_id_for_subject(text, text)`);
     for (const [table] of [...USER_TABLES, ['status_templates']]) {
+      // The grants go with the policies: the roles must not keep access to tables without row-level security.
+      await db.query(`REVOKE ALL ON ${table} FROM statusync_app, statusync_system`);
       await db.query(`DROP POLICY IF EXISTS ${table}_owner ON ${table}`);
       await db.query(`DROP POLICY IF EXISTS ${table}_system ON ${table}`);
       await db.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`);
@@ -117,6 +120,8 @@ export class RowLevelSecurity1764000001000 implements MigrationInterface {
     await db.query(`DROP FUNCTION IF EXISTS statusync_current_org_id()`);
     await db.query(`DROP FUNCTION IF EXISTS statusync_current_user_id()`);
     await db.query(`DROP TABLE IF EXISTS audit_events`);
+    await db.query(`REVOKE USAGE ON ALL SEQUENCES IN SCHEMA "${schema}" FROM statusync_app, statusync_system`);
+    await db.query(`REVOKE USAGE ON SCHEMA "${schema}" FROM statusync_app, statusync_system`);
     // The roles are cluster-wide and may serve other schemas: left in place.
   }
 }

@@ -1,0 +1,25 @@
+// Coverage `npm test` holds each app and lib to (scripts/coverage-report.js): lines and branches, in percent, of
+// every suite together, the services' own processes included. Issue 11's target is 95 % lines and 85 % branches
+// everywhere; we are not there yet (docs/decisions.md §34). Until then each floor sits just below what the whole
+// suite measured, so coverage can only go up: raise a floor when you raise coverage, never lower one to pass.
+// The e2e and chaos tiers take timing-dependent paths (retries, a worker killed mid-job), so runs differ: by a
+// fraction of a point mostly, by 4 points in calendar-poller's few branches. The floors leave about one point (or a
+// few branches) of room under the lower of two measured runs.
+module.exports = {
+  target: { lines: 95, branches: 85 },
+  // Measured on 2026-12-01 (lines / branches, docs/decisions.md §34): the lower of two whole-suite runs, each merged
+  // with the unit and middle-tier tests added that day. Packages with few branches keep a few branches of room.
+  floors: {
+    'apps/api-gateway': { lines: 98, branches: 93 }, // 99.07 / 94.16
+    'apps/calendar-poller': { lines: 96, branches: 82 }, // 97.58 / 84.37–88.05 (64–67 branches, varies by run)
+    'apps/scheduler': { lines: 96, branches: 88 }, // 97.66 / 89.23
+    'apps/sync-worker': { lines: 97, branches: 90 }, // 98.38 / 91.71
+    'libs/calendar': { lines: 97, branches: 91 }, // 98.25 / 92.23
+    'libs/calendar-feeds': { lines: 94, branches: 80 }, // 95.62 / 82.75
+    'libs/core': { lines: 97, branches: 92 }, // 98.56 / 93.44
+    'libs/db': { lines: 97, branches: 91 }, // 98.3 / 92.48
+    'libs/platforms': { lines: 97, branches: 94 }, // 98.74 / 95.72
+    'libs/queue': { lines: 98, branches: 92 }, // 99.37 / 93.85
+    all: { lines: 97, branches: 91 }, // 98.59 / 92.92
+  },
+};
