@@ -9,10 +9,15 @@ import { BenchUser } from '../users';
 export interface EdgeFigures {
   /** Users whose edge was applied on both platforms within the bound. */
   applied: number;
+  /**
+   * Percentiles over ALL users, a user not applied within the bound counting as slower than it: null when the
+   * percentile falls among those (the figure is "more than the bound", not a number we could invent).
+   */
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
-  maxMs: number | null;
+  /** The same percentiles over the applied users only (how the ones that made it fared). */
+  appliedOnly: { p50Ms: number | null; p95Ms: number | null; maxMs: number | null };
 }
 
 export interface BurstFigures {
@@ -28,6 +33,8 @@ export interface BurstFigures {
   /** Users not applied on both platforms within `boundSeconds` of the start, or of the end. */
   lost: number;
   boundSeconds: number;
+  /** What the span engine decided at each edge (span_edges.outcome), e.g. `nothing-restored` when the start never reached a platform before the end. */
+  edgeOutcomes: Record<string, number>;
   load: { read: LoadAverage; start: LoadAverage; restore: LoadAverage };
 }
 
@@ -86,10 +93,21 @@ async function edgeTimes(env: BenchEnv, edge: 'start' | 'end'): Promise<{ userId
   return rows.map((row: { userId: string; ms: string }) => ({ userId: row.userId, ms: Number(row.ms) }));
 }
 
-function edgeFigures(times: { ms: number }[], boundMs: number): EdgeFigures {
+function edgeFigures(times: { ms: number }[], users: number, boundMs: number): EdgeFigures {
   const within = times.map((time) => time.ms).filter((ms) => ms <= boundMs).sort((a, b) => a - b);
-  const pick = (p: number) => (within.length === 0 ? null : Math.round(percentile(within, p)));
-  return { applied: within.length, p50Ms: pick(50), p95Ms: pick(95), p99Ms: pick(99), maxMs: within.length === 0 ? null : Math.round(within[within.length - 1]) };
+  const all = [...within, ...Array<number>(users - within.length).fill(Infinity)];
+  const overAll = (p: number) => {
+    const value = percentile(all, p);
+    return Number.isFinite(value) ? Math.round(value) : null;
+  };
+  const overApplied = (p: number) => (within.length === 0 ? null : Math.round(percentile(within, p)));
+  return {
+    applied: within.length,
+    p50Ms: overAll(50),
+    p95Ms: overAll(95),
+    p99Ms: overAll(99),
+    appliedOnly: { p50Ms: overApplied(50), p95Ms: overApplied(95), maxMs: within.length === 0 ? null : Math.round(within[within.length - 1]) },
+  };
 }
 
 /** Users whose start AND restore were applied on both platforms within the bound. */
@@ -152,8 +170,9 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
     const restored = await measureEdge('end', end);
     log(`restore applied for ${restored.times.length}/${users.length}`);
 
-    const startFigures = edgeFigures(started.times, boundMs);
-    const restoreFigures = edgeFigures(restored.times, boundMs);
+    const { rows: outcomes } = await env.db.query(`SELECT edge || ':' || outcome AS key, count(*)::int AS n FROM span_edges GROUP BY 1 ORDER BY 1`);
+    const startFigures = edgeFigures(started.times, users.length, boundMs);
+    const restoreFigures = edgeFigures(restored.times, users.length, boundMs);
     return {
       users: users.length,
       fakeLatencyMs: settings.fakeLatencyMs,
@@ -165,6 +184,7 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
       restore: restoreFigures,
       lost: users.length - appliedBoth(started.times, restored.times, boundMs),
       boundSeconds: settings.boundSeconds,
+      edgeOutcomes: Object.fromEntries(outcomes.map((row: { key: string; n: number }) => [row.key, row.n])),
       load: { read, start: started.load, restore: restored.load },
     };
   } finally {

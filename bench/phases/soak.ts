@@ -14,7 +14,9 @@ export interface MemorySeries {
 export interface SoakFigures {
   seconds: number;
   offeredRps: number;
+  /** 202s the load generator counted (it may miss answers still in flight when it stops) and updates recorded. */
   accepted: number;
+  recorded: number;
   /** Updates whose every delivery ended (succeeded, superseded or failed), and how they ended. */
   final: number;
   outcomes: Record<string, number>;
@@ -116,6 +118,7 @@ export async function soakPhase(
       seconds: settings.seconds,
       offeredRps: settings.rate,
       accepted,
+      recorded,
       final: recorded - pending,
       outcomes: Object.fromEntries(states.map((row: { state: string; n: number }) => [row.state, row.n])),
       lost: pending + Math.max(0, accepted - recorded),
