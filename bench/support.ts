@@ -125,9 +125,9 @@ export class BenchProcess {
 }
 
 /** Starts `script` (relative to dist/) and waits for its health route. */
-export async function startProcess(name: string, script: string, env: Record<string, string>, portVariable: string): Promise<BenchProcess> {
+export async function startProcess(name: string, script: string, env: Record<string, string>, portVariable: string, execArgv: string[] = []): Promise<BenchProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', script)], {
+  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', script)], {
     env: { ...process.env, ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -145,8 +145,8 @@ export async function startProcess(name: string, script: string, env: Record<str
   return new BenchProcess(name, url, child);
 }
 
-export const startService = (name: string, env: Record<string, string>) =>
-  startProcess(name, `apps/${name}/src/main.js`, env, PORT_VARIABLE[name] ?? 'PORT');
+export const startService = (name: string, env: Record<string, string>, execArgv: string[] = []) =>
+  startProcess(name, `apps/${name}/src/main.js`, env, PORT_VARIABLE[name] ?? 'PORT', execArgv);
 
 const PORT_VARIABLE: Record<string, string> = {
   'api-gateway': 'PORT',

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { redactFeedUrl, sealFeedUrl } from '@statusync/calendar-feeds';
 import { keyIdOf, TokenCipher } from '@statusync/core';
+import { CALENDAR_JOB_OPTIONS, CALENDAR_POLL_QUEUE, calendarJobId, READ_CALENDAR_JOB } from '@statusync/queue';
+import { Queue } from 'bullmq';
 import { IcsFake } from '../../test/fakes/ics-fake';
 import { LoadAverage, trackLoad } from '../machine';
-import { BenchEnv, BenchProcess, percentile, pollUntil, startService } from '../support';
+import { BenchEnv, BenchProcess, percentile, pollUntil, REDIS_URL, startService } from '../support';
 import { BenchUser } from '../users';
 
 export interface EdgeFigures {
@@ -61,7 +63,8 @@ function meetingFeed(uid: string, start: Date, end: Date): string {
 }
 
 /** Connects one ICS calendar per user straight in the database, sealed as the gateway seals it. */
-async function connectCalendars(env: BenchEnv, users: BenchUser[], ics: IcsFake, start: Date, end: Date): Promise<void> {
+async function connectCalendars(env: BenchEnv, users: BenchUser[], ics: IcsFake, start: Date, end: Date): Promise<{ calendarId: string; userId: string }[]> {
+  const connected: { calendarId: string; userId: string }[] = [];
   const key = Buffer.from(env.env.TOKEN_ENCRYPTION_KEY, 'base64');
   const cipher = new TokenCipher([{ id: keyIdOf(key), key }]);
   for (let from = 0; from < users.length; from += 1000) {
@@ -69,6 +72,7 @@ async function connectCalendars(env: BenchEnv, users: BenchUser[], ics: IcsFake,
     const tuples: string[] = [];
     for (const user of users.slice(from, from + 1000)) {
       const id = randomUUID();
+      connected.push({ calendarId: id, userId: user.id });
       const url = ics.serve(`/ical/${user.id}.ics`, meetingFeed(`burst-${user.id}`, start, end));
       const sealed = sealFeedUrl(cipher, user.id, id, url);
       const n = values.length;
@@ -77,6 +81,7 @@ async function connectCalendars(env: BenchEnv, users: BenchUser[], ics: IcsFake,
     }
     await env.db.query(`INSERT INTO calendar_connections (id, user_id, type, url_ciphertext, url_key_id, url_hint) VALUES ${tuples.join(',')}`, values);
   }
+  return connected;
 }
 
 /** Per user: when the edge's updates were applied on both platforms, measured from the edge's time. */
@@ -127,18 +132,9 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
   const ics = await IcsFake.start();
   const services: BenchProcess[] = [];
   try {
-    // Lead: the settings' floor, or 40 ms a calendar (the poller reads five at a time; start-up counts too), whichever is longer.
-    const leadMs = Math.max(settings.leadSeconds * 1000, users.length * 40);
-    const start = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
-    const end = new Date(start.getTime() + settings.meetingSeconds * 1000);
-    await connectCalendars(env, users, ics, start, end);
-    log(`${users.length} calendars, meeting ${start.toISOString()} – ${end.toISOString()}`);
-
     const serviceEnv = { ...env.env, ...settings.platformEnv, ALLOW_PRIVATE_URLS: 'true' };
     const poolSize = Math.max(4, Math.ceil(settings.workerConcurrency / 10));
     const workerEnv = { ...serviceEnv, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(poolSize) };
-    const readLoad = trackLoad();
-    const readStarted = Date.now();
     services.push(
       ...(await Promise.all([
         startService('calendar-poller', serviceEnv),
@@ -146,6 +142,27 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
         ...Array.from({ length: settings.workers }, () => startService('sync-worker', workerEnv)),
       ])),
     );
+    // Everything is up: the lead (the settings' floor, or 40 ms a calendar, whichever is longer) is reading time only.
+    const leadMs = Math.max(settings.leadSeconds * 1000, users.length * 40);
+    const start = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
+    const end = new Date(start.getTime() + settings.meetingSeconds * 1000);
+    const readLoad = trackLoad();
+    const readStarted = Date.now();
+    const calendarIds = await connectCalendars(env, users, ics, start, end);
+    // The first read is asked for exactly as the gateway asks when a calendar is connected (CalendarPollProducer).
+    const queue = new Queue(CALENDAR_POLL_QUEUE, { connection: { url: REDIS_URL }, prefix: env.queuePrefix });
+    for (let from = 0; from < calendarIds.length; from += 1000) {
+      await queue.addBulk(
+        calendarIds.slice(from, from + 1000).map(({ calendarId, userId }) => ({
+          name: READ_CALENDAR_JOB,
+          data: { calendarId, userId, force: true },
+          opts: { ...CALENDAR_JOB_OPTIONS, jobId: calendarJobId(calendarId, Date.now()) },
+        })),
+      );
+    }
+    await queue.close();
+    log(`${users.length} calendars, meeting ${start.toISOString()} – ${end.toISOString()}`);
+
     const allRead = await pollUntil(async () => {
       const { rows } = await env.db.query(`SELECT count(*)::int AS n FROM calendar_connections WHERE spans_computed_at IS NOT NULL`);
       return rows[0].n === users.length;

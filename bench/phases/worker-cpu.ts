@@ -49,10 +49,10 @@ export async function workerCpuPhase(
       SYNC_CONCURRENCY: String(settings.concurrency),
       DATABASE_POOL_SIZE: String(poolSize),
       PGAPPNAME: applicationName,
-      // BENCH_WORKER_CPU_PROF=<dir>: a V8 CPU profile of the worker (written when it exits), for "where does a job's CPU go".
-      ...(process.env.BENCH_WORKER_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}` } : {}),
     };
-    const worker = await startService('sync-worker', workerEnv);
+    // BENCH_WORKER_CPU_PROF=<dir>: a V8 CPU profile of the worker (written when it exits), for "where does a job's CPU go".
+    const profile = process.env.BENCH_WORKER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`] : [];
+    const worker = await startService('sync-worker', workerEnv, profile);
     const meter = new CpuMeter(async () => ({
       worker: [worker.pid],
       postgres: await postgresBackends(env.db, applicationName),
