@@ -20,6 +20,8 @@ export interface EdgeFigures {
   p99Ms: number | null;
   /** The same percentiles over the applied users only (how the ones that made it fared). */
   appliedOnly: { p50Ms: number | null; p95Ms: number | null; maxMs: number | null };
+  /** From the edge's time to the scheduler firing it (span_edges.fired_at): the scheduler's share of the delay. */
+  fired: { count: number; p50Ms: number | null; p95Ms: number | null };
 }
 
 export interface BurstFigures {
@@ -98,7 +100,17 @@ async function edgeTimes(env: BenchEnv, edge: 'start' | 'end'): Promise<{ userId
   return rows.map((row: { userId: string; ms: string }) => ({ userId: row.userId, ms: Number(row.ms) }));
 }
 
-function edgeFigures(times: { ms: number }[], users: number, boundMs: number): EdgeFigures {
+/** Per edge: from its time to the scheduler firing it. */
+async function firedTimes(env: BenchEnv, edge: 'start' | 'end'): Promise<number[]> {
+  const at = edge === 'start' ? 's.starts_at' : 's.ends_at';
+  const { rows } = await env.db.query(
+    `SELECT extract(epoch FROM e.fired_at - ${at}) * 1000 AS ms FROM span_edges e JOIN status_spans s ON s.id = e.span_id WHERE e.edge = $1 AND s.source = 'calendar'`,
+    [edge],
+  );
+  return rows.map((row: { ms: string }) => Number(row.ms)).sort((a: number, b: number) => a - b);
+}
+
+function edgeFigures(times: { ms: number }[], users: number, boundMs: number, fired: number[]): EdgeFigures {
   const within = times.map((time) => time.ms).filter((ms) => ms <= boundMs).sort((a, b) => a - b);
   const all = [...within, ...Array<number>(users - within.length).fill(Infinity)];
   const overAll = (p: number) => {
@@ -112,6 +124,11 @@ function edgeFigures(times: { ms: number }[], users: number, boundMs: number): E
     p95Ms: overAll(95),
     p99Ms: overAll(99),
     appliedOnly: { p50Ms: overApplied(50), p95Ms: overApplied(95), maxMs: within.length === 0 ? null : Math.round(within[within.length - 1]) },
+    fired: {
+      count: fired.length,
+      p50Ms: fired.length === 0 ? null : Math.round(percentile(fired, 50)),
+      p95Ms: fired.length === 0 ? null : Math.round(percentile(fired, 95)),
+    },
   };
 }
 
@@ -188,8 +205,8 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
     log(`restore applied for ${restored.times.length}/${users.length}`);
 
     const { rows: outcomes } = await env.db.query(`SELECT edge || ':' || outcome AS key, count(*)::int AS n FROM span_edges GROUP BY 1 ORDER BY 1`);
-    const startFigures = edgeFigures(started.times, users.length, boundMs);
-    const restoreFigures = edgeFigures(restored.times, users.length, boundMs);
+    const startFigures = edgeFigures(started.times, users.length, boundMs, await firedTimes(env, 'start'));
+    const restoreFigures = edgeFigures(restored.times, users.length, boundMs, await firedTimes(env, 'end'));
     return {
       users: users.length,
       fakeLatencyMs: settings.fakeLatencyMs,
