@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATUS_SYNC_QUEUES } from '@statusync/queue';
 import { Queue } from 'bullmq';
@@ -10,7 +10,8 @@ import { Pool } from 'pg';
 import { runMigrations } from '../libs/db/src/migrate';
 import { freePort } from '../test/support/free-port';
 
-export const ROOT = join(__dirname, '../..');
+/** The repository root, from the sources (bench/) or the build (dist/bench/). */
+export const ROOT = existsSync(join(__dirname, '../package.json')) ? join(__dirname, '..') : join(__dirname, '../..');
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const JWT_SECRET = randomBytes(32).toString('base64url');
@@ -102,6 +103,10 @@ export class BenchProcess {
     }, 250);
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   get peakRssMb(): number {
     return Math.round(this.peakRssKb / 1024);
   }
@@ -120,9 +125,9 @@ export class BenchProcess {
 }
 
 /** Starts `script` (relative to dist/) and waits for its health route. */
-export async function startProcess(name: string, script: string, env: Record<string, string>, portVariable: string): Promise<BenchProcess> {
+export async function startProcess(name: string, script: string, env: Record<string, string>, portVariable: string, execArgv: string[] = []): Promise<BenchProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', script)], {
+  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', script)], {
     env: { ...process.env, ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -140,8 +145,15 @@ export async function startProcess(name: string, script: string, env: Record<str
   return new BenchProcess(name, url, child);
 }
 
-export const startService = (name: string, env: Record<string, string>) =>
-  startProcess(name, `apps/${name}/src/main.js`, env, { 'api-gateway': 'PORT', 'sync-worker': 'SYNC_WORKER_PORT' }[name] ?? 'PORT');
+export const startService = (name: string, env: Record<string, string>, execArgv: string[] = []) =>
+  startProcess(name, `apps/${name}/src/main.js`, env, PORT_VARIABLE[name] ?? 'PORT', execArgv);
+
+const PORT_VARIABLE: Record<string, string> = {
+  'api-gateway': 'PORT',
+  'sync-worker': 'SYNC_WORKER_PORT',
+  scheduler: 'SCHEDULER_PORT',
+  'calendar-poller': 'CALENDAR_POLLER_PORT',
+};
 
 export const tokenFor = (subject: string) => jwt.sign({}, JWT_SECRET, { algorithm: 'HS256', subject, expiresIn: 3600 });
 
@@ -159,3 +171,16 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it became true. */
+export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The URLs of a pair of platform fakes, as service configuration. */
+export const platformEnv = (urls: { github: string; slack: string }) => ({ GITHUB_GRAPHQL_URL: urls.github, SLACK_API_URL: urls.slack });

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { BenchEnv, BenchProcess, REDIS_URL, startService } from '../support';
 import { BenchUser } from '../users';
 
-const PLATFORMS: PlatformId[] = ['github', 'slack'];
+export const PLATFORMS: PlatformId[] = ['github', 'slack'];
 
 export interface DrainResult {
   processes: number;
@@ -23,7 +23,7 @@ export interface WorkerFigures {
 }
 
 /** Records one update per user (both platforms) and enqueues its jobs, as the gateway would, without a worker running. */
-async function enqueue(env: BenchEnv, users: BenchUser[], queues: Map<PlatformId, Queue>): Promise<number> {
+export async function enqueue(env: BenchEnv, users: BenchUser[], queues: Map<PlatformId, Queue>): Promise<number> {
   const { rows: before } = await env.db.query(`SELECT coalesce(max(seq), 0) AS seq FROM status_updates`);
   for (let start = 0; start < users.length; start += 1000) {
     const ids = users.slice(start, start + 1000).map((user) => user.id);

@@ -1,0 +1,136 @@
+import { runLoad } from '../load';
+import { LoadAverage, redisUsedMemoryMb, rssMbOf, trackLoad } from '../machine';
+import { BenchEnv, BenchProcess, pollUntil, REDIS_URL, startService, tokenFor } from '../support';
+import { BenchUser } from '../users';
+
+export interface MemorySeries {
+  /** MB after warm-up (mean of the first samples) and at the end (mean of the last samples). */
+  afterWarmUpMb: number;
+  endMb: number;
+  growthPct: number;
+  peakMb: number;
+}
+
+export interface SoakFigures {
+  seconds: number;
+  offeredRps: number;
+  /** 202s the load generator counted (it may miss answers still in flight when it stops) and updates recorded. */
+  accepted: number;
+  recorded: number;
+  /** Updates whose every delivery ended (succeeded, superseded or failed), and how they ended. */
+  final: number;
+  outcomes: Record<string, number>;
+  /** Accepted updates not final within two minutes after the load stopped (or never recorded). */
+  lost: number;
+  warmUpSeconds: number;
+  sampleSeconds: number;
+  rss: Record<string, MemorySeries>;
+  /** Largest RSS growth of any service after warm-up. */
+  rssGrowthPct: number;
+  /** Redis used_memory (the whole server: shared with anything else on it). */
+  redis: MemorySeries | null;
+  load: LoadAverage;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+function series(samples: { at: number; mb: number }[], warmUpEnd: number): MemorySeries | null {
+  const after = samples.filter((sample) => sample.at >= warmUpEnd).map((sample) => sample.mb);
+  if (after.length < 2) return null;
+  // Means of a few samples on each side, so one garbage collection does not make or hide a trend.
+  const k = Math.max(1, Math.min(3, Math.floor(after.length / 2)));
+  const first = mean(after.slice(0, k));
+  const last = mean(after.slice(-k));
+  return { afterWarmUpMb: round1(first), endMb: round1(last), growthPct: round1(((last - first) / first) * 100), peakMb: Math.max(...samples.map((s) => s.mb)) };
+}
+
+/**
+ * A steady rate of updates through the gateway for a long time, with every service running: RSS of each and
+ * Redis used_memory sampled every `sampleSeconds`; growth is measured after the warm-up, and every accepted
+ * update must end final (applied, superseded by a newer one, or failed with a reason).
+ */
+export async function soakPhase(
+  env: BenchEnv,
+  users: BenchUser[],
+  settings: { seconds: number; rate: number; sampleSeconds: number; warmUpSeconds: number; workerConcurrency: number; platformEnv: Record<string, string> },
+): Promise<SoakFigures> {
+  const load = trackLoad();
+  const serviceEnv = { ...env.env, ...settings.platformEnv, ALLOW_PRIVATE_URLS: 'true' };
+  const workerEnv = { ...serviceEnv, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(Math.max(4, Math.ceil(settings.workerConcurrency / 10))) };
+  const services: BenchProcess[] = await Promise.all([
+    startService('api-gateway', serviceEnv),
+    startService('sync-worker', workerEnv),
+    startService('scheduler', serviceEnv),
+    startService('calendar-poller', serviceEnv),
+  ]);
+  try {
+    const [gateway] = services;
+    const { rows: before } = await env.db.query(`SELECT coalesce(max(seq), 0) AS seq FROM status_updates`);
+    const since = before[0].seq;
+    const started = Date.now();
+    const rss = new Map<string, { at: number; mb: number }[]>(services.map((service) => [service.name, []]));
+    const redis: { at: number; mb: number }[] = [];
+    const sample = async () => {
+      const at = Date.now() - started;
+      for (const service of services) {
+        const mb = rssMbOf(service.pid);
+        if (mb !== null) rss.get(service.name)!.push({ at, mb });
+      }
+      const mb = await redisUsedMemoryMb(REDIS_URL);
+      if (mb !== null) redis.push({ at, mb });
+    };
+    await sample();
+    const sampler = setInterval(() => void sample(), settings.sampleSeconds * 1000);
+    const result = await runLoad({
+      url: `${gateway.url}/api/v1/status/update`,
+      method: 'POST',
+      body: JSON.stringify({ emoji: ':coffee:', message: 'Soaking', durationMinutes: 15 }),
+      connections: 20,
+      durationSeconds: settings.seconds,
+      overallRate: settings.rate,
+      tokens: users.map((user) => tokenFor(user.subject)),
+    }).finally(() => clearInterval(sampler));
+    await sample();
+
+    const pendingCount = async () => {
+      const { rows } = await env.db.query(
+        `SELECT count(DISTINCT u.id)::int AS n FROM status_updates u JOIN status_deliveries d ON d.update_id = u.id WHERE u.seq > $1 AND d.state = 'pending'`,
+        [since],
+      );
+      return rows[0].n as number;
+    };
+    await pollUntil(async () => (await pendingCount()) === 0, 120_000, 1_000);
+    const { rows: counts } = await env.db.query(
+      `SELECT count(DISTINCT u.id)::int AS updates FROM status_updates u WHERE u.seq > $1`,
+      [since],
+    );
+    const { rows: states } = await env.db.query(
+      `SELECT d.state, count(*)::int AS n FROM status_deliveries d JOIN status_updates u ON u.id = d.update_id WHERE u.seq > $1 GROUP BY d.state`,
+      [since],
+    );
+    const accepted = result.statusCodes['202'] ?? 0;
+    const pending = await pendingCount();
+    const recorded = counts[0].updates as number;
+    const warmUpEnd = settings.warmUpSeconds * 1000;
+    const rssSeries = Object.fromEntries([...rss].map(([name, samples]) => [name, series(samples, warmUpEnd)]).filter(([, s]) => s !== null)) as Record<string, MemorySeries>;
+    return {
+      seconds: settings.seconds,
+      offeredRps: settings.rate,
+      accepted,
+      recorded,
+      final: recorded - pending,
+      outcomes: Object.fromEntries(states.map((row: { state: string; n: number }) => [row.state, row.n])),
+      lost: pending + Math.max(0, accepted - recorded),
+      warmUpSeconds: settings.warmUpSeconds,
+      sampleSeconds: settings.sampleSeconds,
+      rss: rssSeries,
+      rssGrowthPct: Math.max(...Object.values(rssSeries).map((s) => s.growthPct)),
+      redis: series(redis, warmUpEnd),
+      load: load.stop(),
+    };
+  } finally {
+    load.stop();
+    await Promise.all(services.map((service) => service.stop()));
+  }
+}
