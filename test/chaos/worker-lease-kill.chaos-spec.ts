@@ -34,10 +34,14 @@ describe.each(ENGINES)('chaos: the sync worker is killed holding leases, on %s',
       async inject({ at, window }) {
         await at(7_000);
         await window('worker killed holding leases', async () => {
-          for (let i = 0; i < 200 && (await leasesHeld()) === 0; i++) await sleep(10);
-          await stack.services['sync-worker']!.kill();
-          leasesAtKill = await leasesHeld();
-          await stack.startService('sync-worker');
+          // A lease seen a moment before the kill may have been settled by the time the signal lands (calls take
+          // 20–80 ms): then the kill proved nothing, so the worker is killed again once a lease is seen.
+          for (let kill = 0; kill < 4 && leasesAtKill === 0; kill++) {
+            for (let i = 0; i < 200 && (await leasesHeld()) === 0; i++) await sleep(10);
+            await stack.services['sync-worker']!.kill();
+            leasesAtKill = await leasesHeld();
+            await stack.startService('sync-worker');
+          }
         });
       },
     });

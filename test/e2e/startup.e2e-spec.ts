@@ -174,7 +174,10 @@ describe('API gateway: OpenAPI docs and Bull Board', () => {
 
     const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ key: `${method} ${path}`, operation })));
     const documented = operations.map((o) => o.key).filter((key) => key.includes(' /api/v1/'));
-    expect([...documented].sort()).toEqual([...new Set(mapped)].sort());
+    // Calendar providers' push notifications are for Google and Microsoft, not for API clients: left out on purpose
+    // (docs/decisions.md §30), so the SDK has no such calls.
+    const providerCallbacks = new Set(['post /api/v1/calendars/push/google', 'post /api/v1/calendars/push/microsoft']);
+    expect([...documented].sort()).toEqual([...new Set(mapped)].filter((key) => !providerCallbacks.has(key)).sort());
 
     const undescribed = operations
       .filter(({ operation }) =>

@@ -11,6 +11,14 @@ const WORKER_COLUMNS: Record<string, string[]> = {
   status_deliveries: ['state', 'attempts', 'error_code', 'error_message', 'completed_at', 'updated_at'],
 };
 const WORKER_TABLES = new Set(['sync_logs']);
+/**
+ * What the webhook delivery worker changes on its own whenever an endpoint answers (or fails to): its health. It
+ * retries for days, independent of any status delivery, so these are never compared, not even in the full print.
+ */
+const BACKGROUND_COLUMNS: Record<string, string[]> = {
+  webhooks: ['state', 'disabled_reason', 'disabled_at', 'failing_since', 'updated_at'],
+};
+const without = (table: string, columns: string[]) => columns.concat(BACKGROUND_COLUMNS[table] ?? []).map((column) => ` - '${column}'`).join('');
 const WORKER_AUDIT_EVENTS = ['platform.reauth_required', 'oauth.refresh_failed'];
 
 /** One user's rows, hashed per table: `stable` leaves out what the worker owns, `full` is everything. */
@@ -56,10 +64,10 @@ export class DbFingerprints {
       `${hashOf(`SELECT to_jsonb(d)::text AS r FROM org_calendar_defaults d WHERE d.org_id = (SELECT org_id FROM users WHERE id = ${me})`)} AS "stable:org_calendar_defaults"`,
     ];
     for (const table of tables) {
-      const full = `SELECT to_jsonb(t)::text AS r FROM ${ident(table)} t WHERE t.user_id = ${me}`;
+      const full = `SELECT (to_jsonb(t)${without(table, [])})::text AS r FROM ${ident(table)} t WHERE t.user_id = ${me}`;
       columns.push(`${hashOf(full)} AS ${ident(`full:${table}`)}`);
       if (WORKER_TABLES.has(table)) continue;
-      const dropped = (WORKER_COLUMNS[table] ?? []).map((column) => ` - '${column}'`).join('');
+      const dropped = without(table, WORKER_COLUMNS[table] ?? []);
       const filter = table === 'audit_events' ? ` AND t.event NOT IN (${WORKER_AUDIT_EVENTS.map((e) => `'${e}'`).join(', ')})` : '';
       columns.push(`${hashOf(`SELECT (to_jsonb(t)${dropped})::text AS r FROM ${ident(table)} t WHERE t.user_id = ${me}${filter}`)} AS ${ident(`stable:${table}`)}`);
     }
