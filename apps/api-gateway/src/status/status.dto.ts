@@ -20,6 +20,7 @@ import {
 import { IsEmoji } from '../http/is-emoji';
 import { timestampExample } from '../http/openapi-timestamps';
 import { IsTimestamp } from '../http/is-future-timestamp';
+import { toInt } from '../http/query-int';
 
 /** One year: longer statuses are almost certainly a unit mistake. */
 const MAX_DURATION_MINUTES = 525_600;
@@ -91,8 +92,6 @@ export class PresetParamDto {
 }
 
 /** Query strings arrive as text; convert explicitly and let validation judge the result. */
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
-
 export class HistoryQueryDto {
   @ApiPropertyOptional({ enum: PLATFORMS })
   @IsOptional()

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { WEBHOOK_EVENTS } from '@statusync/queue';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { toInt } from '../http/query-int';
 
 export const WEBHOOK_SCOPES = ['personal', 'org'] as const;
 
@@ -77,8 +78,6 @@ export class WebhookDeliveryParamDto {
   @IsUUID('all', { message: 'deliveryId must be a UUID' })
   deliveryId: string;
 }
-
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 export class DeliveriesQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
