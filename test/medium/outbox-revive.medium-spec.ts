@@ -1,40 +1,15 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
-import { loadConfig } from '@statusync/core';
-import { dataSourceOptions, DeliveriesRepository } from '@statusync/db';
-import { PLATFORMS } from '@statusync/platforms';
-import { StatusSyncProducer, statusSyncQueueName, syncJobId } from '@statusync/queue';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { OutboxSweeper } from '../../apps/scheduler/src/outbox-sweeper';
-import { E2E, queuePrefixFor } from '../support/test-env';
-import { MEDIUM } from './support/medium-env';
-
+import { statusSyncQueueName, syncJobId } from '@statusync/queue';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { E2E } from '../support/test-env';
+import { outboxWorld } from './support/outbox-world';
 /**
  * Middle tier: a delivery still pending whose job has FINISHED (it failed its last attempt while Postgres was
  * unreachable, or completed without settling) is revived by the outbox sweep: a failed job gets a fresh set of
  * attempts, a completed one is replaced by a new job; a job still waiting is left alone.
  */
 describe('outbox sweep: deliveries whose job finished without settling them', () => {
-  const prefix = queuePrefixFor('outbox-revive');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: E2E.databaseUrl,
-    DATABASE_SCHEMA: MEDIUM.schema,
-    REDIS_URL: E2E.redisUrl,
-    QUEUE_PREFIX: prefix,
-    JWT_SECRET: E2E.jwtSecret,
-    TOKEN_ENCRYPTION_KEY: E2E.encryptionKey,
-    OUTBOX_SWEEP_AGE_MS: '60000',
-    OUTBOX_SWEEP_INTERVAL_MS: '60000',
-  });
-  const admin = new Pool({ connectionString: E2E.databaseUrl, max: 2, options: `-c search_path=${MEDIUM.schema}` });
-  const dataSource = new DataSource(dataSourceOptions({ ...config.database, poolSize: 2, role: 'statusync_app' }));
-  const queues = new Map(PLATFORMS.map((p) => [getQueueToken(statusSyncQueueName(p)), new Queue(statusSyncQueueName(p), { connection: { url: E2E.redisUrl }, prefix })]));
-  const producer = new StatusSyncProducer({ get: (token: string) => queues.get(token) } as unknown as ModuleRef, config);
-  const sweeper = new OutboxSweeper(new DeliveriesRepository(dataSource), producer, config);
+  const { prefix, admin, dataSource, producer, sweeper, close } = outboxWorld('outbox-revive');
   const worker = new Worker(statusSyncQueueName('github'), null, { connection: { url: E2E.redisUrl }, prefix, autorun: false });
   let userId: string;
 
@@ -74,9 +49,7 @@ describe('outbox sweep: deliveries whose job finished without settling them', ()
     // No pending delivery may outlive this file: other sweep tests count what they revive.
     await admin.query(`DELETE FROM users WHERE id = $1`, [userId]);
     await worker.close();
-    for (const queue of queues.values()) await queue.obliterate({ force: true }).then(() => queue.close());
-    await dataSource.destroy();
-    await admin.end();
+    await close();
   });
 
   it('gives a job that failed its last attempt a fresh set of attempts, replaces a completed one, leaves a waiting one', async () => {

@@ -1,38 +1,13 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import type { ModuleRef } from '@nestjs/core';
-import { loadConfig } from '@statusync/core';
-import { dataSourceOptions, DeliveriesRepository } from '@statusync/db';
-import { PLATFORMS } from '@statusync/platforms';
-import { StatusSyncProducer, statusSyncQueueName, syncJobId } from '@statusync/queue';
-import { Queue } from 'bullmq';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DeliveriesRepository } from '@statusync/db';
+import { syncJobId } from '@statusync/queue';
 import { OutboxSweeper, SWEEP_PAGE_SIZE } from '../../apps/scheduler/src/outbox-sweeper';
-import { E2E, queuePrefixFor } from '../support/test-env';
-import { MEDIUM } from './support/medium-env';
-
+import { outboxWorld } from './support/outbox-world';
 /**
  * Middle tier (in process, real Postgres and Redis, no HTTP): the outbox sweep pages past a long outage's
  * legitimately pending deliveries (each with a live job) and still re-enqueues a newer one whose job was lost.
  */
 describe('outbox sweep (keyset pages, pipelined job checks, one sweeper per tick)', () => {
-  const prefix = queuePrefixFor('outbox-medium');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: E2E.databaseUrl,
-    DATABASE_SCHEMA: MEDIUM.schema,
-    REDIS_URL: E2E.redisUrl,
-    QUEUE_PREFIX: prefix,
-    JWT_SECRET: E2E.jwtSecret,
-    TOKEN_ENCRYPTION_KEY: E2E.encryptionKey,
-    OUTBOX_SWEEP_AGE_MS: '60000',
-    OUTBOX_SWEEP_INTERVAL_MS: '60000',
-  });
-  const admin = new Pool({ connectionString: E2E.databaseUrl, max: 2, options: `-c search_path=${MEDIUM.schema}` });
-  const dataSource = new DataSource(dataSourceOptions({ ...config.database, poolSize: 2, role: 'statusync_app' }));
-  const queues = new Map(PLATFORMS.map((p) => [getQueueToken(statusSyncQueueName(p)), new Queue(statusSyncQueueName(p), { connection: { url: E2E.redisUrl }, prefix })]));
-  const producer = new StatusSyncProducer({ get: (token: string) => queues.get(token) } as unknown as ModuleRef, config);
-  const sweeper = new OutboxSweeper(new DeliveriesRepository(dataSource), producer, config);
+  const { prefix, config, admin, dataSource, producer, sweeper, close } = outboxWorld('outbox-medium');
   const legit = SWEEP_PAGE_SIZE + 150;
 
   beforeAll(async () => {
@@ -59,9 +34,7 @@ describe('outbox sweep (keyset pages, pipelined job checks, one sweeper per tick
   }, 60_000);
 
   afterAll(async () => {
-    for (const queue of queues.values()) await queue.obliterate({ force: true }).then(() => queue.close());
-    await dataSource.destroy();
-    await admin.end();
+    await close();
   });
 
   it(`re-enqueues the lost delivery behind ${legit} legitimately pending ones, and only it`, async () => {
