@@ -131,7 +131,17 @@ describe('chaos: schedules and calendars while schedulers die, Redis is flushed 
     };
     const complete = () => stack.users.every((u) => ['github', 'slack'].every((p) => (sequences().get(`${u.index}/${p}`)?.length ?? 0) >= 5));
     await waitFor(complete, 'every start and restore applied', 60_000, 200).catch(() => undefined);
-    await sleep(2_000); // anything doubled would land now
+    // Nothing left that could still land (a doubled start or restore would): no delivery pending, no platform call
+    // in flight.
+    await waitFor(
+      async () => {
+        const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM status_deliveries WHERE state = 'pending'`);
+        return rows[0].n === 0 && [stack.githubTap, stack.slackTap].every((tap) => tap.records.every((r) => r.answeredAt !== null));
+      },
+      'no delivery pending and no platform call in flight',
+      30_000,
+      100,
+    );
 
     const problems: string[] = [];
     let [applied, lost, doubled] = [0, 0, 0];
