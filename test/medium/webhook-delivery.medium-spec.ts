@@ -45,7 +45,7 @@ describe('webhook delivery processor', () => {
     new WebhookDeliveryProcessor(scope, webhooks(), new AuditRepository(), {
       allowPrivateUrls,
       tokenEncryptionKeys: KEYS,
-      webhooks: { retryScheduleMs: SCHEDULE, disableAfterMs: 86_400_000, timeoutMs: 2_000, concurrency: 1, retentionDays: 30 },
+      webhooks: { retryScheduleMs: SCHEDULE, disableAfterMs: 86_400_000, timeoutMs: 2_000, concurrency: 1, sweepIntervalMs: 60_000, retentionDays: 30 },
     } as unknown as AppConfig);
 
   /** An endpoint at `url` with one pending delivery, as the API and the emitter would write them. */

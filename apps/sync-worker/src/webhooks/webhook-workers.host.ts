@@ -7,7 +7,6 @@ import { WebhookDeliveryProcessor, WebhookRetryLater } from './webhook-delivery.
 
 /** A pending delivery this far past its attempt time lost its job (Redis flushed or failed over): enqueue it again. */
 const OVERDUE_MS = 2 * 60_000;
-const SWEEP_INTERVAL_MS = 60_000;
 const SWEEP_BATCH = 500;
 
 /**
@@ -45,7 +44,7 @@ export class WebhookWorkersHost implements OnApplicationBootstrap, BeforeApplica
       },
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'webhook worker connection error'));
-    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer = setInterval(() => void this.sweep(), webhooks.sweepIntervalMs);
     this.sweepTimer.unref();
     void this.sweep();
     this.logger.log(`delivering webhooks with concurrency ${webhooks.concurrency}`);

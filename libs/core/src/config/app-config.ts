@@ -61,9 +61,17 @@ export interface AppConfig {
   };
   /**
    * Outgoing webhooks: the delay before each attempt (the first is usually 0), how long an endpoint may fail before
-   * it is disabled, the per-request timeout, requests in flight per worker, and how long deliveries are kept.
+   * it is disabled, the per-request timeout, requests in flight per worker, how often lost deliveries are swept for,
+   * and how long deliveries are kept.
    */
-  webhooks: { retryScheduleMs: number[]; disableAfterMs: number; timeoutMs: number; concurrency: number; retentionDays: number };
+  webhooks: {
+    retryScheduleMs: number[];
+    disableAfterMs: number;
+    timeoutMs: number;
+    concurrency: number;
+    sweepIntervalMs: number;
+    retentionDays: number;
+  };
   bullBoard: { username: string; password?: string };
   /** The bearer token /metrics asks for (unset: open outside production, off in it). */
   metrics: { token?: string };

@@ -191,6 +191,8 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
     /** Webhook requests in flight per worker process (its own BullMQ worker, apart from the sync queues). */
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    /** How often each worker looks in Postgres for webhook deliveries whose job was lost (Redis flushed). */
+    WEBHOOK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
     /** Webhook deliveries older than this are purged with the status history (the same hourly job). */
     WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

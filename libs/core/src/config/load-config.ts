@@ -115,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       concurrency: e.WEBHOOK_CONCURRENCY,
+      sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL_MS,
       retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },

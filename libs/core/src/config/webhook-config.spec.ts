@@ -10,13 +10,14 @@ describe('webhook settings', () => {
       disableAfterMs: 5 * 86_400_000,
       timeoutMs: 15_000,
       concurrency: 10,
+      sweepIntervalMs: 60_000,
       retentionDays: 30,
     });
   });
 
   it('reads a compressed schedule (tests) and the other variables', () => {
-    const config = loadConfig({ ...base, WEBHOOK_RETRY_SCHEDULE: '0, 200,500', WEBHOOK_DISABLE_AFTER_MS: '60000', WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_CONCURRENCY: '3', WEBHOOK_RETENTION_DAYS: '7' });
-    expect(config.webhooks).toEqual({ retryScheduleMs: [0, 200, 500], disableAfterMs: 60_000, timeoutMs: 2_000, concurrency: 3, retentionDays: 7 });
+    const config = loadConfig({ ...base, WEBHOOK_RETRY_SCHEDULE: '0, 200,500', WEBHOOK_DISABLE_AFTER_MS: '60000', WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_CONCURRENCY: '3', WEBHOOK_SWEEP_INTERVAL_MS: '5000', WEBHOOK_RETENTION_DAYS: '7' });
+    expect(config.webhooks).toEqual({ retryScheduleMs: [0, 200, 500], disableAfterMs: 60_000, timeoutMs: 2_000, concurrency: 3, sweepIntervalMs: 5_000, retentionDays: 7 });
   });
 
   it.each([
@@ -27,6 +28,7 @@ describe('webhook settings', () => {
     ['WEBHOOK_DISABLE_AFTER_MS', '-1'],
     ['WEBHOOK_TIMEOUT_MS', '10'],
     ['WEBHOOK_CONCURRENCY', '0'],
+    ['WEBHOOK_SWEEP_INTERVAL_MS', '10'],
     ['WEBHOOK_RETENTION_DAYS', '0'],
   ])('names the bad variable %s=%s', (variable, value) => {
     const run = () => loadConfig({ ...base, [variable]: value });
