@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { StatusUpdateEntity } from '../entities/status-update.entity';
-import { OrgMembership } from '../user-scope';
+import { OneStatement, OrgMembership } from '../user-scope';
 import { IDEMPOTENCY_WINDOW_HOURS, NewStatusUpdate, StatusUpdateRow, toStatusUpdate } from './status-updates.repository';
 
 /** What recording a request came to; the gateway turns the refusals into problem answers. */
@@ -25,7 +24,7 @@ export const statusUpdateFromJson = (row: StatusUpdateJson): StatusUpdateEntity 
  */
 @Injectable()
 export class AcceptUpdateRepository {
-  async accept(db: EntityManager, input: Omit<NewStatusUpdate, 'platforms'> & { requested: string[] | null }, org: OrgMembership): Promise<AcceptOutcome> {
+  async accept(db: OneStatement, input: Omit<NewStatusUpdate, 'platforms'> & { requested: string[] | null }, org: OrgMembership): Promise<AcceptOutcome> {
     const update = {
       kind: input.kind,
       preset: input.preset,

@@ -5,6 +5,7 @@ import { SyncOutcome } from '../entities/sync-log.entity';
 import { StatusUpdateJson, statusUpdateFromJson } from './accept-update.repository';
 import type { WebhookDeliveryTarget } from './webhooks.repository';
 import type { PlatformConfigWithSecret, SealedTokens } from './platform-configs.repository';
+import type { OneStatement } from '../user-scope';
 import { CLAIM_SQL, EXTEND_SQL, RELEASE_SQL, SETTLE_SQL, STORE_REFRESHED_SQL } from './sync-leases.sql';
 
 /** A delivery the claim finished without a call: overtaken by a newer pending one, or already on the platform. */
@@ -81,7 +82,7 @@ export class SyncLeasesRepository {
    * Claims the platform for the job's delivery: finishes the pending deliveries the newest pending one (or the
    * applied one) overtakes, and leases the row for `leaseMs` if the job's own delivery is that newest one.
    */
-  async claim(db: EntityManager, userId: string, platform: string, updateId: string, leaseMs: number): Promise<ClaimResult> {
+  async claim(db: OneStatement, userId: string, platform: string, updateId: string, leaseMs: number): Promise<ClaimResult> {
     const [{ claim }] = (await db.query(CLAIM_SQL, [userId, platform, updateId, leaseMs])) as { claim: ClaimJson }[];
     if (claim.ownState !== 'pending') return { kind: 'skipped', state: claim.ownState };
     if (claim.token === null) return this.notClaimed(claim);
@@ -99,7 +100,7 @@ export class SyncLeasesRepository {
   }
 
   /** Records the call's outcome, guarded by the fencing token; `settled` false when the lease was lost (nothing written). */
-  async settle(db: EntityManager, s: Settlement): Promise<SettleResult> {
+  async settle(db: OneStatement, s: Settlement): Promise<SettleResult> {
     const errorMessage = s.errorMessage?.slice(0, 1000) ?? null;
     const receipt = s.receipt ? JSON.stringify({ ...s.receipt, expiresAt: s.receipt.expiresAt?.toISOString() ?? null }) : null;
     const [row] = (await db.query(SETTLE_SQL, [
