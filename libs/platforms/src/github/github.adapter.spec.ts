@@ -88,6 +88,19 @@ describe('GithubAdapter against the GitHub fake', () => {
       expect(fake.mutations('alice')).toHaveLength(0);
     });
 
+    it("goes through the platform fetch (node:http, keep-alive), not Node's built-in fetch", async () => {
+      // Spied before the adapter is made: a client keeps the fetch it was given (or found) when it was built.
+      const builtIn = jest.spyOn(globalThis, 'fetch');
+      try {
+        const fresh = new GithubAdapter({ graphqlUrl: fake.graphqlUrl, timeoutMs: 2_000 });
+        await fresh.setStatus(TOKEN, FULL);
+        await fresh.readStatus(TOKEN);
+        expect(builtIn).not.toHaveBeenCalled();
+      } finally {
+        builtIn.mockRestore();
+      }
+    });
+
     it('omits null fields instead of sending nulls', async () => {
       await adapter.setStatus(TOKEN, { emoji: null, message: 'Heads down', limitedAvailability: false, expiresAt: null });
       expect(fake.mutations('alice')[0].variables).toEqual({ input: { message: 'Heads down', limitedAvailability: false } });

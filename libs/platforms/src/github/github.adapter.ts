@@ -1,6 +1,7 @@
 import { graphql } from '@octokit/graphql';
 import { PlatformAccount, PlatformAdapter, PlatformStatusReading, StatusToApply } from '../platform-adapter';
 import { githubEmoji } from '../emoji';
+import { createPlatformFetch } from '../http/platform-fetch';
 import { PlatformAuthError } from '../platform-errors';
 import { toGithubError } from './github-errors';
 import { GITHUB_LIMITS } from './github.limits';
@@ -24,7 +25,7 @@ export class GithubAdapter implements PlatformAdapter {
 
   constructor(private readonly options: GithubAdapterOptions) {
     // `url` must be a default: @octokit/graphql refuses it among per-call options.
-    this.client = graphql.defaults({ url: options.graphqlUrl, headers: { 'user-agent': 'statusync' } });
+    this.client = graphql.defaults({ url: options.graphqlUrl, headers: { 'user-agent': 'statusync' }, request: { fetch: createPlatformFetch() } });
   }
 
   async verify(token: string): Promise<PlatformAccount> {

@@ -118,6 +118,19 @@ describe('SlackAdapter against the Slack fake', () => {
       expect((await failure(adapter.setStatus('', FULL), PlatformAuthError)).code).toBe('not_authed');
     });
 
+    it("goes through the platform fetch (node:http, keep-alive), not Node's built-in fetch", async () => {
+      // Spied before the adapter is made: a client keeps the fetch it was given (or found) when it was built.
+      const builtIn = jest.spyOn(globalThis, 'fetch');
+      try {
+        const fresh = new SlackAdapter({ apiUrl: fake.apiUrl, timeoutMs: 2_000 });
+        await fresh.setStatus(TOKEN, FULL);
+        await fresh.readStatus(TOKEN);
+        expect(builtIn).not.toHaveBeenCalled();
+      } finally {
+        builtIn.mockRestore();
+      }
+    });
+
     it('sends empty text/emoji and expiration 0 for null fields', async () => {
       await adapter.setStatus(TOKEN, { emoji: ':coffee:', message: null, limitedAvailability: false, expiresAt: null });
       expect(fake.profileWrites(USER)[0].profile).toEqual({ status_text: '', status_emoji: ':coffee:', status_expiration: 0 });

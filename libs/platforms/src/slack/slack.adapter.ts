@@ -1,6 +1,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { PlatformAccount, PlatformAdapter, PlatformStatusReading, StatusToApply } from '../platform-adapter';
 import { slackEmoji } from '../emoji';
+import { createPlatformFetch } from '../http/platform-fetch';
 import { PlatformAuthError, PlatformError } from '../platform-errors';
 import { toSlackError } from './slack-errors';
 import { SLACK_LIMITS } from './slack.limits';
@@ -34,6 +35,7 @@ export class SlackAdapter implements PlatformAdapter {
       rejectRateLimitedCalls: true,
       maxRequestConcurrency: Infinity,
       logLevel: LogLevel.ERROR,
+      fetch: createPlatformFetch(),
     });
   }
 
