@@ -20,7 +20,7 @@ export class GithubAdapter implements PlatformAdapter {
   readonly platform = 'github';
   readonly limits = GITHUB_LIMITS;
 
-  /** One client with the endpoint and user agent; the token and the timeout go with each call (docs/decisions.md §28). */
+  /** One client with the endpoint and user agent; the token and the timeout go with each call (docs/decisions.md §35). */
   private readonly client: typeof graphql;
 
   constructor(private readonly options: GithubAdapterOptions) {

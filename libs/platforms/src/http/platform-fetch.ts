@@ -7,7 +7,7 @@ const IDLE_SOCKET_MS = 4_000;
 /**
  * The `fetch` given to the platform clients (@slack/web-api, @octokit/graphql): node:http over keep-alive agents,
  * the answer buffered whole. Node's built-in fetch (undici) spent a quarter of the worker's CPU per job on WHATWG
- * streams, abort plumbing and header lists for a request of a few hundred bytes (docs/decisions.md §28); this does
+ * streams, abort plumbing and header lists for a request of a few hundred bytes (docs/decisions.md §35); this does
  * what the clients use and no more. It keeps fetch's contract where they depend on it:
  * - a failure to connect or a reset rejects with `TypeError('fetch failed')` carrying the socket's error as `cause`;
  * - an aborted signal (our timeout) rejects with the signal's reason (a `TimeoutError` DOMException), also while the

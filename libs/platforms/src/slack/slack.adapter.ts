@@ -21,7 +21,7 @@ export class SlackAdapter implements PlatformAdapter {
 
   /**
    * One client for every call, the token given per call: building a WebClient binds every API method and makes a
-   * request queue, a logger and the headers, which cost more CPU than the call itself (docs/decisions.md §28).
+   * request queue, a logger and the headers, which cost more CPU than the call itself (docs/decisions.md §35).
    * Its own request queue must never hold calls back: the queue's concurrency already bounds calls in flight.
    */
   private readonly client: WebClient;
