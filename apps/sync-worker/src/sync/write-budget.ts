@@ -14,7 +14,8 @@ export class WriteBudget implements OnModuleDestroy {
   private readonly limiters = new Map<string, RateLimiterRedis>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = createRedisClient(config.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Auto-pipelining: the budget checks of every job that starts in the same turn of the event loop share one write.
+    this.redis = createRedisClient(config.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
     this.redis.on('error', () => undefined);
     this.redis.connect().catch(() => undefined);
     for (const [platform, points] of Object.entries(config.sync.writesPerMinute)) {

@@ -10,7 +10,7 @@ export interface RedisSettings {
 
 export type RedisClient = Redis | Cluster;
 
-/** `lazyConnect` and `enableOfflineQueue` are the client's own; the rest goes to each node's connection. */
+/** `lazyConnect`, `enableOfflineQueue` and `enableAutoPipelining` are the client's own; the rest goes to each node's connection. */
 export type RedisClientOptions = RedisOptions;
 
 /** The node options REDIS_URL carries besides host and port: credentials, database, TLS. */
@@ -30,10 +30,11 @@ function urlOptions(url: string): RedisOptions {
  */
 export function createRedisClient(settings: RedisSettings, options: RedisClientOptions = {}): RedisClient {
   if (!settings.clusterNodes) return new Redis(settings.url, options);
-  const { lazyConnect, enableOfflineQueue, ...nodeOptions } = options;
+  const { lazyConnect, enableOfflineQueue, enableAutoPipelining, ...nodeOptions } = options;
   return new Cluster(settings.clusterNodes, {
     lazyConnect,
     enableOfflineQueue,
+    enableAutoPipelining,
     redisOptions: { ...urlOptions(settings.url), ...nodeOptions },
   });
 }

@@ -76,6 +76,31 @@ describe('GithubAdapter against the GitHub fake', () => {
       });
     });
 
+    it('one adapter (one client) serves many users at once: each mutation goes out with its own token', async () => {
+      const others = Array.from({ length: 6 }, (_, i) => ({ login: `user${i}`, token: `ghp_user${i}` }));
+      for (const { login, token } of others) fake.addToken(token, { login });
+
+      await Promise.all(others.map(({ token }, i) => adapter.setStatus(token, { ...FULL, message: `status ${i}` })));
+
+      others.forEach(({ login, token }, i) => {
+        expect(fake.mutations(login)).toEqual([expect.objectContaining({ token, variables: { input: expect.objectContaining({ message: `status ${i}` }) } })]);
+      });
+      expect(fake.mutations('alice')).toHaveLength(0);
+    });
+
+    it("goes through the platform fetch (node:http, keep-alive), not Node's built-in fetch", async () => {
+      // Spied before the adapter is made: a client keeps the fetch it was given (or found) when it was built.
+      const builtIn = jest.spyOn(globalThis, 'fetch');
+      try {
+        const fresh = new GithubAdapter({ graphqlUrl: fake.graphqlUrl, timeoutMs: 2_000 });
+        await fresh.setStatus(TOKEN, FULL);
+        await fresh.readStatus(TOKEN);
+        expect(builtIn).not.toHaveBeenCalled();
+      } finally {
+        builtIn.mockRestore();
+      }
+    });
+
     it('omits null fields instead of sending nulls', async () => {
       await adapter.setStatus(TOKEN, { emoji: null, message: 'Heads down', limitedAvailability: false, expiresAt: null });
       expect(fake.mutations('alice')[0].variables).toEqual({ input: { message: 'Heads down', limitedAvailability: false } });

@@ -1,6 +1,7 @@
 import { graphql } from '@octokit/graphql';
 import { PlatformAccount, PlatformAdapter, PlatformStatusReading, StatusToApply } from '../platform-adapter';
 import { githubEmoji } from '../emoji';
+import { createPlatformFetch } from '../http/platform-fetch';
 import { PlatformAuthError } from '../platform-errors';
 import { toGithubError } from './github-errors';
 import { GITHUB_LIMITS } from './github.limits';
@@ -19,7 +20,13 @@ export class GithubAdapter implements PlatformAdapter {
   readonly platform = 'github';
   readonly limits = GITHUB_LIMITS;
 
-  constructor(private readonly options: GithubAdapterOptions) {}
+  /** One client with the endpoint and user agent; the token and the timeout go with each call (docs/decisions.md §35). */
+  private readonly client: typeof graphql;
+
+  constructor(private readonly options: GithubAdapterOptions) {
+    // `url` must be a default: @octokit/graphql refuses it among per-call options.
+    this.client = graphql.defaults({ url: options.graphqlUrl, headers: { 'user-agent': 'statusync' }, request: { fetch: createPlatformFetch() } });
+  }
 
   async verify(token: string): Promise<PlatformAccount> {
     const { viewer } = await this.call<{ viewer: { login: string; databaseId: number | null } }>(token, VIEWER_QUERY);
@@ -54,13 +61,11 @@ export class GithubAdapter implements PlatformAdapter {
 
   private async call<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     try {
-      // `url` must be a default: @octokit/graphql refuses it among per-call options.
-      const client = graphql.defaults({
-        url: this.options.graphqlUrl,
-        headers: { authorization: `token ${token}`, 'user-agent': 'statusync' },
+      return await this.client<T>(query, {
+        ...variables,
+        headers: { authorization: `token ${token}` },
         request: { signal: AbortSignal.timeout(this.options.timeoutMs) },
       });
-      return await client<T>(query, variables);
     } catch (error) {
       throw toGithubError(error);
     }

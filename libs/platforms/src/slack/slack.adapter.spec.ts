@@ -106,6 +106,31 @@ describe('SlackAdapter against the Slack fake', () => {
       expect(fake.profileOf(USER)).toEqual({ status_text: 'In a meeting', status_emoji: ':calendar:', status_expiration: 4071033045 });
     });
 
+    it('one adapter (one client) serves many users at once: each write goes out with its own token', async () => {
+      const others = Array.from({ length: 6 }, (_, i) => ({ user: `U0USER${i}`, token: `xoxp-user-${i}` }));
+      for (const { user, token } of others) fake.addToken(token, { userId: user });
+
+      await Promise.all(others.map(({ token }, i) => adapter.setStatus(token, { ...FULL, message: `status ${i}` })));
+
+      others.forEach(({ user }, i) => expect(fake.profileOf(user).status_text).toBe(`status ${i}`));
+      expect(fake.profileWrites(USER)).toHaveLength(0);
+      // A write without a token of its own is refused, not sent with a token left over from another call.
+      expect((await failure(adapter.setStatus('', FULL), PlatformAuthError)).code).toBe('not_authed');
+    });
+
+    it("goes through the platform fetch (node:http, keep-alive), not Node's built-in fetch", async () => {
+      // Spied before the adapter is made: a client keeps the fetch it was given (or found) when it was built.
+      const builtIn = jest.spyOn(globalThis, 'fetch');
+      try {
+        const fresh = new SlackAdapter({ apiUrl: fake.apiUrl, timeoutMs: 2_000 });
+        await fresh.setStatus(TOKEN, FULL);
+        await fresh.readStatus(TOKEN);
+        expect(builtIn).not.toHaveBeenCalled();
+      } finally {
+        builtIn.mockRestore();
+      }
+    });
+
     it('sends empty text/emoji and expiration 0 for null fields', async () => {
       await adapter.setStatus(TOKEN, { emoji: ':coffee:', message: null, limitedAvailability: false, expiresAt: null });
       expect(fake.profileWrites(USER)[0].profile).toEqual({ status_text: '', status_emoji: ':coffee:', status_expiration: 0 });

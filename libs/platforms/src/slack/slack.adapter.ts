@@ -1,6 +1,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { PlatformAccount, PlatformAdapter, PlatformStatusReading, StatusToApply } from '../platform-adapter';
 import { slackEmoji } from '../emoji';
+import { createPlatformFetch } from '../http/platform-fetch';
 import { PlatformAuthError, PlatformError } from '../platform-errors';
 import { toSlackError } from './slack-errors';
 import { SLACK_LIMITS } from './slack.limits';
@@ -18,10 +19,28 @@ export class SlackAdapter implements PlatformAdapter {
   readonly platform = 'slack';
   readonly limits = SLACK_LIMITS;
 
-  constructor(private readonly options: SlackAdapterOptions) {}
+  /**
+   * One client for every call, the token given per call: building a WebClient binds every API method and makes a
+   * request queue, a logger and the headers, which cost more CPU than the call itself (docs/decisions.md §35).
+   * Its own request queue must never hold calls back: the queue's concurrency already bounds calls in flight.
+   */
+  private readonly client: WebClient;
+
+  constructor(options: SlackAdapterOptions) {
+    // Retries belong to the queue (recorded, backed off, survive restarts), so the client never retries itself.
+    this.client = new WebClient(undefined, {
+      slackApiUrl: options.apiUrl,
+      timeout: options.timeoutMs,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      maxRequestConcurrency: Infinity,
+      logLevel: LogLevel.ERROR,
+      fetch: createPlatformFetch(),
+    });
+  }
 
   async verify(token: string): Promise<PlatformAccount> {
-    const answer = await this.call(token, (client) => client.auth.test());
+    const answer = await this.call(() => this.client.auth.test({ token }));
     if (answer.bot_id) {
       throw new PlatformAuthError('slack', 'user_is_bot', 'This is a bot token; Slack statuses need a user token (xoxp-)');
     }
@@ -48,7 +67,7 @@ export class SlackAdapter implements PlatformAdapter {
 
   /** `users.profile.get` (needs `users.profile:read`; Slack limits it per workspace, so callers spread reads). */
   async readStatus(token: string): Promise<PlatformStatusReading> {
-    const answer = await this.call(token, (client) => client.users.profile.get({}));
+    const answer = await this.call(() => this.client.users.profile.get({ token }));
     return readingOf(answer.profile);
   }
 
@@ -57,13 +76,13 @@ export class SlackAdapter implements PlatformAdapter {
    * refuses durations it finds too long with `too_long` (a PlatformInputError: not retried).
    */
   async snooze(token: string, minutes: number): Promise<void> {
-    await this.call(token, (client) => client.dnd.setSnooze({ num_minutes: minutes }));
+    await this.call(() => this.client.dnd.setSnooze({ token, num_minutes: minutes }));
   }
 
   /** Ends the snooze (`dnd.endSnooze`). `not-active`: there was none (the user ended it, or it ran out). */
   async endSnooze(token: string): Promise<'ended' | 'not-active'> {
     try {
-      await this.call(token, (client) => client.dnd.endSnooze());
+      await this.call(() => this.client.dnd.endSnooze({ token }));
       return 'ended';
     } catch (error) {
       if (error instanceof PlatformError && error.code === 'snooze_not_active') return 'not-active';
@@ -73,21 +92,13 @@ export class SlackAdapter implements PlatformAdapter {
 
   /** Slack answers `users.profile.set` with the profile it now has: that is the receipt. */
   private async writeProfile(token: string, profile: Record<string, string | number>): Promise<PlatformStatusReading> {
-    const answer = await this.call(token, (client) => client.users.profile.set({ profile }));
+    const answer = await this.call(() => this.client.users.profile.set({ token, profile }));
     return readingOf(answer.profile);
   }
 
-  private async call<T>(token: string, fn: (client: WebClient) => Promise<T>): Promise<T> {
-    // Retries belong to the queue (recorded, backed off, survive restarts), so the client never retries itself.
-    const client = new WebClient(token, {
-      slackApiUrl: this.options.apiUrl,
-      timeout: this.options.timeoutMs,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logLevel: LogLevel.ERROR,
-    });
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn(client);
+      return await fn();
     } catch (error) {
       throw toSlackError(error);
     }

@@ -21,17 +21,24 @@ export class LivePublisher implements OnModuleDestroy {
   private readonly redis: RedisClient;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    // Offline queue off: while Redis is down a publish fails at once instead of piling up in memory.
-    this.redis = createRedisClient(config.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Offline queue off: while Redis is down a publish fails at once instead of piling up in memory. Auto-pipelining:
+    // the events of every job settled in the same turn of the event loop go out in one write (one round trip).
+    this.redis = createRedisClient(config.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
     this.redis.on('error', () => undefined);
     this.redis.connect().catch(() => undefined);
   }
 
+  /**
+   * Sends the stream writes as single commands (no MULTI: an event and its EXPIRE need not be atomic), so the
+   * client's auto-pipelining batches them with every other event of the same turn.
+   */
   async publish(audience: LiveAudience, event: UserLiveEvent): Promise<void> {
-    const batch = this.redis.multi();
-    this.appendTo(batch, audience, event);
     try {
-      await batch.exec();
+      const writes = this.entries(audience, event).flatMap(([key, body]) => [
+        this.redis.xadd(key, 'MAXLEN', '~', LIVE_STREAM_MAXLEN, '*', LIVE_FIELD, JSON.stringify(body)),
+        this.redis.expire(key, LIVE_STREAM_TTL_SECONDS),
+      ]);
+      await Promise.all(writes);
     } catch (error) {
       this.logger.warn({ err: error, userId: audience.userId, type: event.type }, 'live event not published');
     }
@@ -42,16 +49,20 @@ export class LivePublisher implements OnModuleDestroy {
    * in one Redis round trip. The keys carry the queue prefix, so with a `{…}` prefix they share the queues' slot.
    */
   appendTo(batch: ChainableCommander, audience: LiveAudience, event: UserLiveEvent): void {
-    const prefix = this.config.redis.queuePrefix;
-    const teamEvent: TeamLiveEvent = { type: 'member', subject: audience.subject };
-    const entries: [string, object][] = [
-      [liveStreamKey(prefix, 'user', audience.userId), event],
-      ...audience.teamIds.map((teamId): [string, object] => [liveStreamKey(prefix, 'team', teamId), teamEvent]),
-    ];
-    for (const [key, body] of entries) {
+    for (const [key, body] of this.entries(audience, event)) {
       batch.xadd(key, 'MAXLEN', '~', LIVE_STREAM_MAXLEN, '*', LIVE_FIELD, JSON.stringify(body));
       batch.expire(key, LIVE_STREAM_TTL_SECONDS);
     }
+  }
+
+  /** The streams an event goes to (the user's, each of their teams') with what each gets. */
+  private entries(audience: LiveAudience, event: UserLiveEvent): [string, object][] {
+    const prefix = this.config.redis.queuePrefix;
+    const teamEvent: TeamLiveEvent = { type: 'member', subject: audience.subject };
+    return [
+      [liveStreamKey(prefix, 'user', audience.userId), event],
+      ...audience.teamIds.map((teamId): [string, object] => [liveStreamKey(prefix, 'team', teamId), teamEvent]),
+    ];
   }
 
   async onModuleDestroy(): Promise<void> {
