@@ -1,7 +1,9 @@
 // Coverage of one test run, merged across processes and reported per app and lib (used by scripts/test.js).
 // Two sources: Jest's own coverage (V8 provider) of the code the tests load in-process, and the V8 coverage every
-// other Node process wrote to NODE_V8_COVERAGE (the built services the e2e, fuzz and chaos tiers start as real
-// processes). c8 maps the latter through the build's source maps back to the TypeScript; istanbul merges both.
+// other Node process of ours wrote when it exited (the built services the e2e, fuzz and chaos tiers start as real
+// processes, through scripts/coverage-preload.js: only our build's scripts, in NODE_V8_COVERAGE's format). c8 maps
+// the latter through the build's source maps (the .map files next to the scripts) back to the TypeScript; istanbul
+// merges both.
 const { execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join, relative, sep } = require('node:path');
@@ -21,9 +23,9 @@ function freshDirectories() {
 }
 
 /**
- * Keeps only our built apps and libs from each process's raw V8 file. Every service process dumps the coverage
- * of all it loaded (node_modules is over 90 % of the scripts, about 13 MB a process); c8 would read and merge all
- * of it only to drop it again by its --include.
+ * Keeps only our built apps and libs from each process's raw V8 file. The preload already writes only those; a
+ * dump NODE_V8_COVERAGE wrote (everything the process loaded, node_modules being over 90 % of it, about 13 MB a
+ * service) is cut down the same way, so c8 never reads and merges what its --include would drop again.
  */
 function keepOurScripts() {
   mkdirSync(paths.ours, { recursive: true });

@@ -29,9 +29,12 @@ if (!withCoverage) {
 }
 freshDirectories();
 const started = Date.now();
+// Every Node process the tests start (the built services, the scripts) loads the preload, which writes the V8
+// coverage of our build's scripts into paths.raw when the process exits (scripts/coverage-preload.js).
+const preload = `--require ${JSON.stringify(join(__dirname, 'coverage-preload.js'))}`;
 run(jest, ['--runInBand', '--coverage', '--coverageProvider=v8', `--coverageDirectory=${paths.jest}`, '--coverageReporters=json', ...jestArgs], {
-  // Every Node process the tests start (the built services) writes its own V8 coverage here when it exits.
-  NODE_V8_COVERAGE: paths.raw,
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
+  STATUSYNC_COVERAGE_DIR: paths.raw,
 });
 console.log(`Tests with coverage: ${((Date.now() - started) / 60_000).toFixed(1)} min.`);
 process.exit(reportCoverage({ enforce: wholeSuite }));
