@@ -281,6 +281,14 @@ function printTable(r: any) {
   if (r.soak?.rss) {
     const s = r.soak;
     rows.push([`Soak, ${s.offeredRps} updates/s for ${s.seconds} s`, `RSS growth after warm-up max ${s.rssGrowthPct} % (${Object.entries(s.rss).map(([n, v]: [string, any]) => `${n} ${v.growthPct} %`).join(', ')}); Redis ${s.redis?.growthPct ?? '?'} %; lost ${s.lost}${load('soak')}`, 'target < 10 %, lost 0']);
+    if (s.heap) {
+      const heap = Object.entries(s.heap).map(([n, h]: [string, any]) => `${n} ${h.liveHeap ? `${h.liveHeap.afterWarmUpMb} → ${h.liveHeap.endMb} MB (${h.liveHeap.growthPct} %)` : 'no full GC'}`);
+      rows.push(['Soak: live heap (after each full GC)', `growth max ${s.liveHeapGrowthPct ?? '?'} % (${heap.join(', ')})`, '']);
+    }
+    if (s.redisOwn?.end) {
+      const own = (f: any) => (f ? `${f.totalMb} MB (${Object.entries(f.byKindMb).slice(0, 3).map(([k, v]) => `${k} ${v}`).join(', ')})` : '?');
+      rows.push(['Soak: its own Redis keys', `after warm-up ${own(s.redisOwn.afterWarmUp)} → end ${own(s.redisOwn.end)}`, '']);
+    }
   }
   if (r.history?.firstPage) {
     rows.push(
