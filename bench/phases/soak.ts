@@ -4,24 +4,13 @@ import { join } from 'node:path';
 import type { HeapProbeLine } from '../heap-probe';
 import { runLoad } from '../load';
 import { LoadAverage, redisPrefixMemoryMb, redisUsedMemoryMb, rssMbOf, trackLoad } from '../machine';
+import { MemorySeries, series } from '../memory-series';
 import { BenchEnv, BenchProcess, pollUntil, REDIS_URL, ROOT, startService, tokenFor } from '../support';
 import { BenchUser } from '../users';
 
-export interface MemorySeries {
-  /**
-   * The highest sample in the first third after the warm-up and in the last third, and the growth between them. A
-   * Node service's RSS follows the heap V8 reserves, which rises and falls by ±40 % over minutes while the live heap
-   * stays put, so two means of three samples measured where in that cycle they fell; the envelope of each third
-   * does not, and a leak still lifts it (docs/decisions.md §33).
-   */
-  afterWarmUpMb: number;
-  endMb: number;
-  growthPct: number;
-  /** The earlier figure, kept to compare with older results: mean of the first 3 samples after the warm-up → of the last 3. */
-  meanGrowthPct: number;
-  peakMb: number;
-}
+export type { MemorySeries } from '../memory-series';
 
+/** What the RSS is made of (docs/decisions.md §35): a leak grows `liveHeap`; V8 sizing its heap grows `heapTotal` only. */
 export interface HeapFigures {
   /** Heap V8 has reserved (sampled like the RSS): the RSS follows it. */
   heapTotal: MemorySeries | null;
@@ -64,26 +53,6 @@ export interface SoakFigures {
   /** The memory of this phase's own keys: retained jobs and live streams fill up to their caps. */
   redisOwn: RedisPrefixFigures;
   load: LoadAverage;
-}
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
-function series(samples: { at: number; mb: number }[], warmUpEnd: number): MemorySeries | null {
-  const after = samples.filter((sample) => sample.at >= warmUpEnd).map((sample) => sample.mb);
-  if (after.length < 2) return null;
-  const third = Math.max(1, Math.floor(after.length / 3));
-  const first = Math.max(...after.slice(0, third));
-  const last = Math.max(...after.slice(-third));
-  const k = Math.max(1, Math.min(3, Math.floor(after.length / 2)));
-  const [firstMean, lastMean] = [mean(after.slice(0, k)), mean(after.slice(-k))];
-  return {
-    afterWarmUpMb: round1(first),
-    endMb: round1(last),
-    growthPct: round1(((last - first) / first) * 100),
-    meanGrowthPct: round1(((lastMean - firstMean) / firstMean) * 100),
-    peakMb: Math.max(...samples.map((s) => s.mb)),
-  };
 }
 
 /**
