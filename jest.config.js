@@ -22,7 +22,7 @@ module.exports = {
   // Used when `npm test` collects coverage (scripts/test.js, scripts/coverage-report.js), merged there with the services' own V8 coverage.
   collectCoverageFrom: ['<rootDir>/apps/*/src/**/*.ts', '<rootDir>/libs/*/src/**/*.ts', '!**/*.spec.ts'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'] },
     // Multi-process tests: a test that starts a service of its own needs more than Jest's 5 s on a loaded 2-core
     // machine. Waits inside tests carry their own deadlines (waitFor), so this only bounds a test that hangs.
     { ...common, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },

@@ -145,3 +145,37 @@ export class CpuMeter {
     return totals;
   }
 }
+
+/**
+ * Memory of the keys under one prefix (MEMORY USAGE of each, summed by the key's first segment after the prefix:
+ * a queue name, `live`, `write-budget`, …), in MB. Unlike `used_memory`, other users of a shared Redis do not count.
+ */
+export async function redisPrefixMemoryMb(url: string, prefix: string): Promise<{ keys: number; totalMb: number; byKindMb: Record<string, number> } | null> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const bytes = new Map<string, number>();
+    let keys = 0;
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (batch.length === 0) continue;
+      const pipeline = redis.pipeline();
+      for (const key of batch) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+      const answers = (await pipeline.exec()) ?? [];
+      batch.forEach((key, i) => {
+        const kind = key.slice(prefix.length + 1).split(':')[0];
+        bytes.set(kind, (bytes.get(kind) ?? 0) + (Number(answers[i]?.[1]) || 0));
+      });
+      keys += batch.length;
+    } while (cursor !== '0');
+    const mb = (value: number) => Math.round((value / 2 ** 20) * 10) / 10;
+    const byKindMb = Object.fromEntries([...bytes].sort((a, b) => b[1] - a[1]).map(([kind, value]) => [kind, mb(value)]));
+    return { keys, totalMb: mb([...bytes.values()].reduce((a, b) => a + b, 0)), byKindMb };
+  } catch {
+    return null;
+  } finally {
+    redis.disconnect();
+  }
+}

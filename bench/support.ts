@@ -134,7 +134,8 @@ export async function startProcess(name: string, script: string, env: Record<str
   children.add(child);
   child.once('exit', () => children.delete(child));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Four services starting at once on a shared 2-core machine (load 10–13) took more than 30 s.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up`);
     const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);

@@ -1,14 +1,31 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HeapProbeLine } from '../heap-probe';
 import { runLoad } from '../load';
-import { LoadAverage, redisUsedMemoryMb, rssMbOf, trackLoad } from '../machine';
-import { BenchEnv, BenchProcess, pollUntil, REDIS_URL, startService, tokenFor } from '../support';
+import { LoadAverage, redisPrefixMemoryMb, redisUsedMemoryMb, rssMbOf, trackLoad } from '../machine';
+import { MemorySeries, series } from '../memory-series';
+import { BenchEnv, BenchProcess, pollUntil, REDIS_URL, ROOT, startService, tokenFor } from '../support';
 import { BenchUser } from '../users';
 
-export interface MemorySeries {
-  /** MB after warm-up (mean of the first samples) and at the end (mean of the last samples). */
-  afterWarmUpMb: number;
-  endMb: number;
-  growthPct: number;
-  peakMb: number;
+export type { MemorySeries } from '../memory-series';
+
+/** What the RSS is made of (docs/decisions.md §35): a leak grows `liveHeap`; V8 sizing its heap grows `heapTotal` only. */
+export interface HeapFigures {
+  /** Heap V8 has reserved (sampled like the RSS): the RSS follows it. */
+  heapTotal: MemorySeries | null;
+  /** Heap in use right after each full garbage collection: the live set. */
+  liveHeap: MemorySeries | null;
+  /** Memory outside the V8 heap (Buffers, sockets' array buffers). */
+  external: MemorySeries | null;
+  /** Full collections after the warm-up (each is one sample of `liveHeap`). */
+  fullGcs: number;
+}
+
+/** The phase's own Redis keys (its prefix), by first segment after the prefix (a queue, `live`, …). */
+export interface RedisPrefixFigures {
+  afterWarmUp: { keys: number; totalMb: number; byKindMb: Record<string, number> } | null;
+  end: { keys: number; totalMb: number; byKindMb: Record<string, number> } | null;
 }
 
 export interface SoakFigures {
@@ -27,22 +44,15 @@ export interface SoakFigures {
   rss: Record<string, MemorySeries>;
   /** Largest RSS growth of any service after warm-up. */
   rssGrowthPct: number;
+  /** What each service's memory is made of (from bench/heap-probe.ts inside it). */
+  heap: Record<string, HeapFigures>;
+  /** Largest live-heap growth of any service after warm-up: a leak shows here whatever the allocator does. */
+  liveHeapGrowthPct: number | null;
   /** Redis used_memory (the whole server: shared with anything else on it). */
   redis: MemorySeries | null;
+  /** The memory of this phase's own keys: retained jobs and live streams fill up to their caps. */
+  redisOwn: RedisPrefixFigures;
   load: LoadAverage;
-}
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
-function series(samples: { at: number; mb: number }[], warmUpEnd: number): MemorySeries | null {
-  const after = samples.filter((sample) => sample.at >= warmUpEnd).map((sample) => sample.mb);
-  if (after.length < 2) return null;
-  // Means of a few samples on each side, so one garbage collection does not make or hide a trend.
-  const k = Math.max(1, Math.min(3, Math.floor(after.length / 2)));
-  const first = mean(after.slice(0, k));
-  const last = mean(after.slice(-k));
-  return { afterWarmUpMb: round1(first), endMb: round1(last), growthPct: round1(((last - first) / first) * 100), peakMb: Math.max(...samples.map((s) => s.mb)) };
 }
 
 /**
@@ -58,11 +68,17 @@ export async function soakPhase(
   const load = trackLoad();
   const serviceEnv = { ...env.env, ...settings.platformEnv, ALLOW_PRIVATE_URLS: 'true' };
   const workerEnv = { ...serviceEnv, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(Math.max(4, Math.ceil(settings.workerConcurrency / 10))) };
+  const probeDir = mkdtempSync(join(tmpdir(), 'statusync-soak-'));
+  const probed = (name: string, serviceEnv: Record<string, string>) =>
+    startService(name, { ...serviceEnv, BENCH_HEAP_PROBE_FILE: join(probeDir, `${name}.jsonl`), BENCH_HEAP_PROBE_INTERVAL_MS: String(settings.sampleSeconds * 1000) }, [
+      '--require',
+      join(ROOT, 'dist/bench/heap-probe.js'),
+    ]);
   const services: BenchProcess[] = await Promise.all([
-    startService('api-gateway', serviceEnv),
-    startService('sync-worker', workerEnv),
-    startService('scheduler', serviceEnv),
-    startService('calendar-poller', serviceEnv),
+    probed('api-gateway', serviceEnv),
+    probed('sync-worker', workerEnv),
+    probed('scheduler', serviceEnv),
+    probed('calendar-poller', serviceEnv),
   ]);
   try {
     const [gateway] = services;
@@ -82,6 +98,8 @@ export async function soakPhase(
     };
     await sample();
     const sampler = setInterval(() => void sample(), settings.sampleSeconds * 1000);
+    let redisAfterWarmUp: Promise<RedisPrefixFigures['afterWarmUp']> = Promise.resolve(null);
+    const warmUpTimer = setTimeout(() => (redisAfterWarmUp = redisPrefixMemoryMb(REDIS_URL, env.queuePrefix)), settings.warmUpSeconds * 1000);
     const result = await runLoad({
       url: `${gateway.url}/api/v1/status/update`,
       method: 'POST',
@@ -90,8 +108,13 @@ export async function soakPhase(
       durationSeconds: settings.seconds,
       overallRate: settings.rate,
       tokens: users.map((user) => tokenFor(user.subject)),
-    }).finally(() => clearInterval(sampler));
+    }).finally(() => {
+      clearInterval(sampler);
+      clearTimeout(warmUpTimer);
+    });
     await sample();
+    const redisOwn = { afterWarmUp: await redisAfterWarmUp, end: await redisPrefixMemoryMb(REDIS_URL, env.queuePrefix) };
+    const heapLines = Object.fromEntries(services.map((service) => [service.name, readProbe(join(probeDir, `${service.name}.jsonl`), started)]));
 
     const pendingCount = async () => {
       const { rows } = await env.db.query(
@@ -114,6 +137,8 @@ export async function soakPhase(
     const recorded = counts[0].updates as number;
     const warmUpEnd = settings.warmUpSeconds * 1000;
     const rssSeries = Object.fromEntries([...rss].map(([name, samples]) => [name, series(samples, warmUpEnd)]).filter(([, s]) => s !== null)) as Record<string, MemorySeries>;
+    const heap = Object.fromEntries(Object.entries(heapLines).map(([name, lines]) => [name, heapFigures(lines, warmUpEnd)]));
+    const liveGrowths = Object.values(heap).flatMap((h) => (h.liveHeap ? [h.liveHeap.growthPct] : []));
     return {
       seconds: settings.seconds,
       offeredRps: settings.rate,
@@ -126,11 +151,42 @@ export async function soakPhase(
       sampleSeconds: settings.sampleSeconds,
       rss: rssSeries,
       rssGrowthPct: Math.max(...Object.values(rssSeries).map((s) => s.growthPct)),
+      heap,
+      liveHeapGrowthPct: liveGrowths.length > 0 ? Math.max(...liveGrowths) : null,
       redis: series(redis, warmUpEnd),
+      redisOwn,
       load: load.stop(),
     };
   } finally {
     load.stop();
     await Promise.all(services.map((service) => service.stop()));
+    rmSync(probeDir, { recursive: true, force: true });
   }
+}
+
+/** The heap probe's lines of one service, as MB at ms since the phase started. */
+function readProbe(file: string, started: number): (Omit<HeapProbeLine, 'at'> & { at: number })[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as HeapProbeLine)
+    .map((line) => ({ ...line, at: line.at - started, rss: mb(line.rss), heapTotal: mb(line.heapTotal), heapUsed: mb(line.heapUsed), external: mb(line.external), arrayBuffers: mb(line.arrayBuffers) }));
+}
+
+function heapFigures(lines: ReturnType<typeof readProbe>, warmUpEnd: number): HeapFigures {
+  const samples = lines.filter((line) => line.kind === 'sample');
+  const gcs = lines.filter((line) => line.kind === 'gc');
+  return {
+    heapTotal: series(samples.map((line) => ({ at: line.at, mb: line.heapTotal })), warmUpEnd),
+    liveHeap: series(gcs.map((line) => ({ at: line.at, mb: line.heapUsed })), warmUpEnd),
+    external: series(samples.map((line) => ({ at: line.at, mb: line.external })), warmUpEnd),
+    fullGcs: gcs.filter((line) => line.at >= warmUpEnd).length,
+  };
 }

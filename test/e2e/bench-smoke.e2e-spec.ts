@@ -65,6 +65,14 @@ describe('benchmark smoke: burst and soak', () => {
     expect(results.soak.final).toBe(results.soak.recorded);
     expect(Object.keys(results.soak.rss).sort()).toEqual(['api-gateway', 'calendar-poller', 'scheduler', 'sync-worker']);
     expect(results.soak.rssGrowthPct).toEqual(expect.any(Number));
+    // What the RSS is made of, from the heap probe inside each service (a live heap only if a full GC ran after the warm-up).
+    for (const service of ['api-gateway', 'calendar-poller', 'scheduler', 'sync-worker']) {
+      expect(results.soak.heap[service]).toMatchObject({ heapTotal: { endMb: expect.any(Number) }, external: { endMb: expect.any(Number) }, fullGcs: expect.any(Number) });
+      expect(results.soak.heap[service].heapTotal.endMb).toBeGreaterThan(0);
+    }
+    // The phase's own Redis keys, by kind: the sync queues' jobs are there.
+    expect(results.soak.redisOwn.end.keys).toBeGreaterThan(0);
+    expect(Object.keys(results.soak.redisOwn.end.byKindMb)).toEqual(expect.arrayContaining(['status-sync-github', 'status-sync-slack']));
     for (const phase of ['burst', 'soak']) expect(results.load[phase]).toEqual({ start: expect.any(Number), end: expect.any(Number), max: expect.any(Number), date: expect.any(String) });
 
     // Kept from the earlier file; never measured: null with a reason.
