@@ -47,8 +47,9 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, bodyL
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(problems);
   // useProcessExit: after the hooks ran, exit 0 (Nest otherwise re-raises the signal, so every clean stop looks
-  // killed) and fire 'exit', which flushes pino's asynchronous log destination.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // killed) and fire 'exit', which flushes pino's asynchronous log destination. Only the stop signals: with none
+  // named, Nest stops on every signal, SIGUSR2 included, so `--heapsnapshot-signal` stopped the service it asked.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
 
