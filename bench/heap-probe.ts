@@ -4,7 +4,7 @@
  * memory (V8 heap reserved and used, external, array buffers, RSS), and one after every full (mark-compact)
  * garbage collection with the heap it left in use: the live set. RSS alone cannot tell a leak from V8 sizing its
  * heap: V8 raises the old generation's limit with the allocation rate, and the RSS follows the reserved heap, not
- * the live set (docs/decisions.md §35). Measurement only; the services do not know it is there.
+ * the live set (docs/decisions.md §36). Measurement only; the services do not know it is there.
  */
 import { appendFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';

@@ -4,7 +4,7 @@ export interface MemorySeries {
    * The highest sample in the first third after the warm-up and in the last third, and the growth between them. A
    * Node service's RSS follows the heap V8 reserves, which rises and falls by ±40 % over minutes while the live heap
    * stays put, so two means of three samples measured where in that cycle they fell; the envelope of each third
-   * does not, and a leak still lifts it (docs/decisions.md §35).
+   * does not, and a leak still lifts it (docs/decisions.md §36).
    */
   afterWarmUpMb: number;
   endMb: number;

@@ -48,7 +48,7 @@ const settings = {
   soakRate: num('BENCH_SOAK_RATE', 100, 20),
   soakSampleSeconds: num('BENCH_SOAK_SAMPLE_SECONDS', 10, 5),
   // A quarter of the run (5 of 20 min): at 50 updates/s V8 keeps raising the worker's heap limit for ~4–5 min, and
-  // the RSS follows; a leak still shows over the other three quarters (docs/decisions.md §35).
+  // the RSS follows; a leak still shows over the other three quarters (docs/decisions.md §36).
   soakWarmUpSeconds: Number(process.env.BENCH_SOAK_WARMUP_SECONDS ?? Math.round(soakSeconds / 4)),
   soakConcurrency: num('BENCH_SOAK_CONCURRENCY', 50, 20),
 };

@@ -10,7 +10,7 @@ import { BenchUser } from '../users';
 
 export type { MemorySeries } from '../memory-series';
 
-/** What the RSS is made of (docs/decisions.md §35): a leak grows `liveHeap`; V8 sizing its heap grows `heapTotal` only. */
+/** What the RSS is made of (docs/decisions.md §36): a leak grows `liveHeap`; V8 sizing its heap grows `heapTotal` only. */
 export interface HeapFigures {
   /** Heap V8 has reserved (sampled like the RSS): the RSS follows it. */
   heapTotal: MemorySeries | null;
