@@ -3,7 +3,6 @@ import { AppConfig } from '@statusync/core';
 import {
   dataSourceOptions,
   materialiseSchedule,
-  PlatformConfigsRepository,
   SchedulesRepository,
   SpanRestoresRepository,
   SpansRepository,
@@ -33,7 +32,7 @@ jest.setTimeout(60_000);
 describe('span engine', () => {
   const owner = testDb();
   const queuePrefix = queuePrefixFor('spans');
-  const config = { redis: { url: E2E.redisUrl, queuePrefix }, schedules: { reconcileIntervalMs: 3_600_000, jobHorizonMs: 600_000, materialiseDays: 14 } } as AppConfig;
+  const config = { database: { poolSize: 6 }, redis: { url: E2E.redisUrl, queuePrefix }, schedules: { reconcileIntervalMs: 3_600_000, jobHorizonMs: 600_000, materialiseDays: 14 } } as AppConfig;
   let app: DataSource;
   let queue: Queue;
   let redis: Redis;
@@ -44,7 +43,7 @@ describe('span engine', () => {
   const restores = new SpanRestoresRepository();
   let producer: SpanEdgeProducer;
   const firer = () =>
-    new SpanEdgeFirer(scope, spans(), restores, new StatusUpdatesRepository(), new SpanUpdates(new StatusUpdatesRepository(), new PlatformConfigsRepository()), {
+    new SpanEdgeFirer(scope, spans(), restores, new SpanUpdates(new StatusUpdatesRepository()), {
       enqueue: async (jobs: SyncStatusJob[]) => void enqueued.push(...jobs),
     } as unknown as StatusSyncProducer, { enqueue: async (jobs: SlackDndJob[]) => void dndJobs.push(...jobs) } as unknown as SlackDndProducer);
   const reconciler = () => new SpanReconciler(scope, new SchedulesRepository(app), spans(), producer, queue, config);
