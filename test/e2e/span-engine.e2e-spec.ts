@@ -3,7 +3,6 @@ import { AppConfig } from '@statusync/core';
 import {
   dataSourceOptions,
   materialiseSchedule,
-  PlatformConfigsRepository,
   SchedulesRepository,
   SpanRestoresRepository,
   SpansRepository,
@@ -33,7 +32,7 @@ jest.setTimeout(60_000);
 describe('span engine', () => {
   const owner = testDb();
   const queuePrefix = queuePrefixFor('spans');
-  const config = { redis: { url: E2E.redisUrl, queuePrefix }, schedules: { reconcileIntervalMs: 3_600_000, jobHorizonMs: 600_000, materialiseDays: 14 } } as AppConfig;
+  const config = { database: { poolSize: 6 }, redis: { url: E2E.redisUrl, queuePrefix }, schedules: { reconcileIntervalMs: 3_600_000, jobHorizonMs: 600_000, materialiseDays: 14 } } as AppConfig;
   let app: DataSource;
   let queue: Queue;
   let redis: Redis;
@@ -44,7 +43,7 @@ describe('span engine', () => {
   const restores = new SpanRestoresRepository();
   let producer: SpanEdgeProducer;
   const firer = () =>
-    new SpanEdgeFirer(scope, spans(), restores, new StatusUpdatesRepository(), new SpanUpdates(new StatusUpdatesRepository(), new PlatformConfigsRepository()), {
+    new SpanEdgeFirer(scope, spans(), restores, new SpanUpdates(new StatusUpdatesRepository()), {
       enqueue: async (jobs: SyncStatusJob[]) => void enqueued.push(...jobs),
     } as unknown as StatusSyncProducer, { enqueue: async (jobs: SlackDndJob[]) => void dndJobs.push(...jobs) } as unknown as SlackDndProducer);
   const reconciler = () => new SpanReconciler(scope, new SchedulesRepository(app), spans(), producer, queue, config);
@@ -144,6 +143,57 @@ describe('span engine', () => {
     }
     expect((await edges(userId)).map((e) => e.edge)).toEqual(['start', 'end']);
     expect(await updates(userId)).toHaveLength(1);
+  });
+
+  it('a job for a span that moved or is gone claims nothing; an end cut short at a sub-millisecond instant still fires', async () => {
+    const userId = await newUser();
+    const t = Date.now() + 60_000;
+    const { changed } = await store(userId, [span('m', t, t + 1_000)]);
+    const [m] = changed;
+    expect((await firer().fire({ ...job(m, 'start'), at: t - 1 }, new Date(t))).outcome).toBe('moved');
+    expect((await firer().fire({ ...job(m, 'start'), spanId: '00000000-0000-4000-8000-000000000000' }, new Date(t))).outcome).toBe('gone');
+    expect(await edges(userId)).toEqual([]);
+    expect((await firer().fire(job(m, 'start'), new Date(t))).outcome).toBe('opened');
+    // replaceForSource ends a running span at now(), which has microseconds; its job carries JavaScript's truncated ms.
+    const { rows } = await owner.query(`UPDATE status_spans SET ends_at = $2::timestamptz + interval '123.789 milliseconds' WHERE id = $1 RETURNING ends_at`, [m.id, new Date(t + 500)]);
+    const endsAt = rows[0].ends_at as Date;
+    expect(endsAt.getTime()).toBe(t + 623);
+    expect((await firer().fire({ ...job(m, 'end'), at: endsAt.getTime() + 1 }, endsAt)).outcome).toBe('moved');
+    expect((await firer().fire({ ...job(m, 'end'), at: endsAt.getTime() }, endsAt)).outcome).toBe('nothing-restored');
+    expect((await edges(userId)).map((e) => [e.edge, e.outcome])).toEqual([
+      ['start', 'opened'],
+      ['end', 'nothing-restored'],
+    ]);
+  });
+
+  it('an opening start edge costs six statements: BEGIN, the claim with every read, the update, the block, the edge, COMMIT', async () => {
+    const statements: string[] = [];
+    const counted = new DataSource({
+      ...dataSourceOptions({ url: E2E.databaseUrl, schema: E2E.schema, poolSize: 2, role: 'statusync_app' }),
+      logging: ['query'],
+      logger: { logQuery: (query: string) => void statements.push(query), logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined },
+    });
+    await counted.initialize();
+    try {
+      const userId = await newUser();
+      const t = Date.now() + 60_000;
+      const { changed } = await store(userId, [span('rt', t, t + 1_000)]);
+      const counting = new SpanEdgeFirer(new UserScope(counted), new SpansRepository(counted), restores, new SpanUpdates(new StatusUpdatesRepository()), {
+        enqueue: async () => undefined,
+      } as unknown as StatusSyncProducer, { enqueue: async () => undefined } as unknown as SlackDndProducer);
+      statements.length = 0;
+      expect((await counting.fire(job(changed[0], 'start'), new Date(t))).outcome).toBe('opened');
+      expect(statements.map((query) => query.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual([
+        'START TRANSACTION',
+        'SELECT statusync_begin_span_edge($1,',
+        'WITH created',
+        'INSERT INTO',
+        'UPDATE span_edges',
+        'COMMIT',
+      ]);
+    } finally {
+      await counted.destroy();
+    }
   });
 
   it('materialises a weekday lunch at 12:00 Europe/Berlin on both sides of the DST change', async () => {

@@ -21,6 +21,7 @@ export * from './app-role-password';
 export * from './repositories/calendars.repository';
 export * from './repositories/spans/span-types';
 export * from './repositories/spans/spans.repository';
+export * from './repositories/spans/span-edge-context';
 export * from './repositories/spans/span-restores.repository';
 export * from './repositories/schedules.repository';
 export * from './repositories/spans/materialise-schedule';

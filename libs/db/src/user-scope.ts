@@ -42,6 +42,15 @@ export class UserScope {
   }
 
   /**
+   * A transaction whose FIRST statement scopes itself (a SQL function taking the user, such as
+   * statusync_begin_span_edge): the scope's own round trip is saved, and every later statement of the transaction
+   * runs under the scope that function set (it is transaction-local). `work` must send that statement first.
+   */
+  runSelfScoped<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /**
    * Runs work that is one statement scoping itself (a SQL function taking the user, such as
    * statusync_accept_update): no BEGIN/COMMIT around it, so it costs one round trip. The statement's own implicit
    * transaction bounds the transaction-local scope it sets.

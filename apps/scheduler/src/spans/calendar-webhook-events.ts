@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SpanRow, TeamsRepository, WebhookDeliveryTarget } from '@statusync/db';
+import { SpanRow, WebhookDeliveryTarget } from '@statusync/db';
 import { webhookEvent, WebhookEmitter } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 
@@ -12,14 +12,11 @@ const NOT_STARTED = new Set(['cancelled', 'missed', 'not-started']);
  */
 @Injectable()
 export class CalendarWebhookEvents {
-  constructor(
-    private readonly teams: TeamsRepository,
-    private readonly webhooks: WebhookEmitter,
-  ) {}
+  constructor(private readonly webhooks: WebhookEmitter) {}
 
-  async record(db: EntityManager, span: SpanRow, edge: 'start' | 'end', outcome: string): Promise<WebhookDeliveryTarget[]> {
+  /** `subject`: the span's user's, as the edge's first statement read it. */
+  async record(db: EntityManager, span: SpanRow, edge: 'start' | 'end', outcome: string, subject: string | null): Promise<WebhookDeliveryTarget[]> {
     if (span.source !== 'calendar' || NOT_STARTED.has(outcome)) return [];
-    const subject = (await this.teams.membershipsOf(db, span.userId))?.subject ?? null;
     const type = edge === 'start' ? 'calendar.meeting_started' : 'calendar.meeting_ended';
     const data = {
       subject,

@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { SpanRestoresRepository, SpanRow, SpansRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope, WebhookDeliveryTarget } from '@statusync/db';
+import { SpanEdgeContext, SpanRestoresRepository, SpanRow, SpansRepository, StatusUpdateEntity, UserScope, WebhookDeliveryTarget } from '@statusync/db';
 import { PlatformId } from '@statusync/platforms';
 import { FireSpanEdgeJob, SlackDndJob, SlackDndProducer, StatusSyncProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
@@ -21,7 +21,8 @@ export interface FireResult {
  * Fires one span edge, once: the claim (a row keyed by span and edge in Postgres), the decision and the status
  * updates commit together, so a second replica, a retried job or a job re-added after a Redis flush finds the
  * edge claimed and does nothing. A user's edges are serialised (advisory lock), so the block they form is
- * decided from a consistent state whatever order simultaneous edges arrive in.
+ * decided from a consistent state whatever order simultaneous edges arrive in. The lock, the claim and every read
+ * the decision needs are the transaction's first statement (SpansRepository.beginEdge); then come only its writes.
  */
 @Injectable()
 export class SpanEdgeFirer {
@@ -31,7 +32,6 @@ export class SpanEdgeFirer {
     private readonly scope: UserScope,
     private readonly spans: SpansRepository,
     private readonly restores: SpanRestoresRepository,
-    private readonly statusUpdates: StatusUpdatesRepository,
     private readonly spanUpdates: SpanUpdates,
     private readonly producer: StatusSyncProducer,
     private readonly dndProducer: SlackDndProducer,
@@ -41,18 +41,15 @@ export class SpanEdgeFirer {
 
   async fire(job: FireSpanEdgeJob, now = new Date()): Promise<FireResult> {
     let webhookDeliveries: WebhookDeliveryTarget[] = [];
-    const result = await this.scope.run(job.userId, async (db) => {
-      await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`span-edges:${job.userId}`]);
-      const span = await this.spans.findById(db, job.spanId);
-      if (!span) return { outcome: 'gone', updates: [] };
-      const at = job.edge === 'start' ? span.startsAt : span.endsAt;
-      // The span moved since this job was made: the job for its new time fires it.
-      if (!at || at.getTime() !== job.at) return { outcome: 'moved', updates: [] };
-      if (!(await this.spans.claimEdge(db, span, job.edge))) return { outcome: 'duplicate', updates: [] };
-      const decided = job.edge === 'start' ? await this.start(db, span, now) : await this.end(db, span, now);
+    const result = await this.scope.runSelfScoped(async (db) => {
+      // One statement: scope, the user's edge lock, the moved check, the claim and everything the decision reads.
+      const context = await this.spans.beginEdge(db, { userId: job.userId, spanId: job.spanId, edge: job.edge, atMs: job.at }, now);
+      if (context.outcome !== 'claimed') return { outcome: context.outcome, updates: [] };
+      const span = context.span;
+      const decided = job.edge === 'start' ? await this.start(db, context, now) : await this.end(db, context, now);
       await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id));
-      if (this.calendarEvents) webhookDeliveries = await this.calendarEvents.record(db, span, job.edge, decided.outcome);
-      const dnd = span.slackDnd ? await this.dndAction(db, span, job.edge, decided.outcome) : null;
+      if (this.calendarEvents) webhookDeliveries = await this.calendarEvents.record(db, span, job.edge, decided.outcome, context.subject);
+      const dnd = span.slackDnd ? this.dndAction(context, job.edge, decided.outcome) : null;
       return dnd ? { ...decided, dnd } : decided;
     });
     this.logger.log({ spanId: job.spanId, userId: job.userId, edge: job.edge, outcome: result.outcome, dnd: result.dnd }, 'span edge fired');
@@ -66,54 +63,51 @@ export class SpanEdgeFirer {
    * A DND span snoozes Slack when it joins the block, and ends the snooze at its end unless another DND span is
    * still running then (its own end ends it). One that never joined (cancelled, missed, no platform) does neither.
    */
-  private async dndAction(db: EntityManager, span: SpanRow, edge: 'start' | 'end', outcome: string): Promise<SlackDndJob['action'] | null> {
-    if (edge === 'start') return JOINED_BLOCK.has(outcome) && span.endsAt ? 'snooze' : null;
+  private dndAction(context: SpanEdgeContext, edge: 'start' | 'end', outcome: string): SlackDndJob['action'] | null {
+    if (edge === 'start') return JOINED_BLOCK.has(outcome) && context.span.endsAt ? 'snooze' : null;
     if (outcome === 'not-started') return null;
-    const live = await this.spans.liveForUser(db, span.userId, span.endsAt!);
-    return coveringAtEnd(live, span).some((other) => other.slackDnd) ? null : 'end';
+    // At an end the context's live spans are those not ended at the span's end.
+    return coveringAtEnd(context.live, context.span).some((other) => other.slackDnd) ? null : 'end';
   }
 
-  private async start(db: EntityManager, span: SpanRow, now: Date): Promise<FireResult> {
+  private async start(db: EntityManager, context: SpanEdgeContext, now: Date): Promise<FireResult> {
+    const { span, open } = context;
     if (span.cancelledAt) return { outcome: 'cancelled', updates: [] };
     if (span.endsAt && span.endsAt <= now) return { outcome: 'missed', updates: [] };
-    const open = await this.restores.openRows(db, span.userId);
     if (!span.endsAt) {
       // No end, nothing to restore: a plain scheduled change, which also ends any open block (the user's new status).
       for (const row of open) await this.restores.end(db, span.userId, row.platform, null, 'replaced');
-      const platforms = await this.spanUpdates.targets(db, span);
+      const platforms = this.spanUpdates.targets(context.configured, span);
       if (platforms.length === 0) return { outcome: 'no-platform', updates: [] };
       return { outcome: 'set', updates: [await this.spanUpdates.set(db, span, platforms, null, 'start')] };
     }
-    const live = await this.spans.liveForUser(db, span.userId, now);
-    const expiresAt = blockEnd(live, span);
+    // At a start the context's live spans are those not ended now.
+    const expiresAt = blockEnd(context.live, span);
     if (open.length === 0) {
-      const platforms = await this.spanUpdates.targets(db, span);
+      const platforms = this.spanUpdates.targets(context.configured, span);
       if (platforms.length === 0) return { outcome: 'no-platform', updates: [] };
       const update = await this.spanUpdates.set(db, span, platforms, expiresAt, 'start');
       await this.restores.openBlock(db, span.userId, platforms, span.id, update.id, update.seq);
       return { outcome: 'opened', updates: [update] };
     }
-    return this.switchTo(db, span, open, expiresAt, 'start');
+    return this.switchTo(db, context, span, expiresAt, 'start');
   }
 
-  private async end(db: EntityManager, span: SpanRow, now: Date): Promise<FireResult> {
+  private async end(db: EntityManager, context: SpanEdgeContext, now: Date): Promise<FireResult> {
+    const { span, open, live } = context;
     // A span that never joined a block (cancelled, missed, no platform) must not end someone else's block.
-    const start = (await this.spans.edgesOf(db, span.id)).find((e) => e.edge === 'start');
-    if (!start || !JOINED_BLOCK.has(start.outcome)) return { outcome: 'not-started', updates: [] };
-    const open = await this.restores.openRows(db, span.userId);
+    if (!context.startOutcome || !JOINED_BLOCK.has(context.startOutcome)) return { outcome: 'not-started', updates: [] };
     if (open.length === 0) return { outcome: 'no-block', updates: [] };
-    const live = await this.spans.liveForUser(db, span.userId, span.endsAt!);
     const covering = coveringAtEnd(live, span);
     if (covering.length > 0) {
       const next = covering[covering.length - 1];
       // A span starting right now switches on its own start edge; one already running shows again if ours hid it.
-      if (next.startsAt < span.endsAt! && open[0].shownSpanId === span.id) return this.switchTo(db, next, open, blockEnd(live, next), 'end');
+      if (next.startsAt < span.endsAt! && open[0].shownSpanId === span.id) return this.switchTo(db, context, next, blockEnd(live, next), 'end');
       return { outcome: 'merged', updates: [] };
     }
-    const changedByUser = await this.restores.changedByUserSince(db, span.userId, open[0].openedSeq);
     const updates: StatusUpdateEntity[] = [];
     for (const row of open) {
-      if (changedByUser.has(row.platform)) await this.restores.end(db, span.userId, row.platform, null, 'kept-user-status');
+      if (context.changedByUser.has(row.platform)) await this.restores.end(db, span.userId, row.platform, null, 'kept-user-status');
       else if (!row.capturedAt) await this.restores.end(db, span.userId, row.platform, null, 'never-applied');
       else {
         const update = await this.spanUpdates.restore(db, span, row, now);
@@ -125,10 +119,9 @@ export class SpanEdgeFirer {
   }
 
   /** Within an open block: show `span` instead, unless it already shows the same until at least `expiresAt`. */
-  private async switchTo(db: EntityManager, span: SpanRow, open: Awaited<ReturnType<SpanRestoresRepository['openRows']>>, expiresAt: Date, edge: string): Promise<FireResult> {
-    const changedByUser = await this.restores.changedByUserSince(db, span.userId, open[0].openedSeq);
-    const platforms = open.map((row) => row.platform).filter((platform) => !changedByUser.has(platform));
-    const shown = await this.statusUpdates.findById(db, open[0].shownUpdateId);
+  private async switchTo(db: EntityManager, context: SpanEdgeContext, span: SpanRow, expiresAt: Date, edge: string): Promise<FireResult> {
+    const platforms = context.open.map((row) => row.platform).filter((platform) => !context.changedByUser.has(platform));
+    const shown = context.shown;
     const unchanged = shown && sameStatus(shown, span.status) && shown.expiresAt !== null && shown.expiresAt >= expiresAt;
     if (platforms.length === 0 || unchanged) {
       await this.restores.switchTo(db, span.userId, platforms, span.id, null);

@@ -5,6 +5,18 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { parseFireSpanEdgeJob } from './span-edge-job';
 import { SpanEdgeFirer } from './span-edge-firer';
 
+/**
+ * Connections of the scheduler's pool kept free of edge firings: the reconcile, the outbox sweep and the history
+ * purge each use one at a time.
+ */
+export const CONNECTIONS_KEPT_FREE = 2;
+
+/**
+ * Edges fired at once: each firing holds one connection for its short transaction, so as many as the pool has
+ * left (issue 10's burst: thousands of edges due in the same second; five at a time took a minute).
+ */
+export const spanEdgeConcurrency = (poolSize: number) => Math.max(1, poolSize - CONNECTIONS_KEPT_FREE);
+
 /** Takes due span-edge jobs (every scheduler replica runs one; Postgres decides which one fires an edge). */
 @Injectable()
 export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -20,7 +32,7 @@ export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplication
     this.worker = new Worker(SPAN_EDGES_QUEUE, (job: Job) => this.run(job), {
       connection: bullConnection(this.config.redis),
       prefix: this.config.redis.queuePrefix,
-      concurrency: 5,
+      concurrency: spanEdgeConcurrency(this.config.database.poolSize),
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'span-edge worker connection error'));
   }

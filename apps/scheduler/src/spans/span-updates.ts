@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PlatformConfigsRepository, SpanRestore, SpanRow, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
+import { SpanRestore, SpanRow, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
 import { EntityManager } from 'typeorm';
 
 /**
@@ -8,14 +8,10 @@ import { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class SpanUpdates {
-  constructor(
-    private readonly updates: StatusUpdatesRepository,
-    private readonly configs: PlatformConfigsRepository,
-  ) {}
+  constructor(private readonly updates: StatusUpdatesRepository) {}
 
-  /** The span's platforms that are configured now (every configured one when the span names none). */
-  async targets(db: EntityManager, span: SpanRow): Promise<string[]> {
-    const configured = (await this.configs.listForUser(db, span.userId)).map((config) => config.platform as string);
+  /** The span's platforms among those `configured` now (every configured one when the span names none). */
+  targets(configured: string[], span: SpanRow): string[] {
     return span.platforms ? configured.filter((platform) => span.platforms!.includes(platform)) : configured;
   }
 

@@ -13,6 +13,7 @@ import { CalendarProviders1764000012000 } from './1764000012000-calendar-provide
 import { Webhooks1764000013000 } from './1764000013000-webhooks';
 import { SpanSlackDnd1764000014000 } from './1764000014000-span-slack-dnd';
 import { ClaimAndSettleInOneStatement1764000015000 } from './1764000015000-claim-and-settle-in-one-statement';
+import { SpanEdgeInOneStatement1764000016100 } from './1764000016100-span-edge-in-one-statement';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   Webhooks1764000013000,
   SpanSlackDnd1764000014000,
   ClaimAndSettleInOneStatement1764000015000,
+  SpanEdgeInOneStatement1764000016100,
 ];

@@ -17,7 +17,8 @@ export interface SpanRestore {
   restoreUpdateId: string | null;
 }
 
-interface Row {
+/** A span_restores row as Postgres answers it. */
+export interface SpanRestoreDbRow {
   user_id: string;
   platform: string;
   shown_span_id: string;
@@ -32,7 +33,7 @@ interface Row {
   restore_update_id: string | null;
 }
 
-const toRestore = (row: Row): SpanRestore => ({
+export const toRestore = (row: SpanRestoreDbRow): SpanRestore => ({
   userId: row.user_id,
   platform: row.platform,
   shownSpanId: row.shown_span_id,
@@ -64,7 +65,7 @@ export class SpanRestoresRepository {
 
   /** The user's open block (one row per platform), if any. */
   async openRows(db: EntityManager, userId: string): Promise<SpanRestore[]> {
-    const rows = (await db.query(`SELECT * FROM span_restores WHERE user_id = $1 AND ended_at IS NULL ORDER BY platform`, [userId])) as Row[];
+    const rows = (await db.query(`SELECT * FROM span_restores WHERE user_id = $1 AND ended_at IS NULL ORDER BY platform`, [userId])) as SpanRestoreDbRow[];
     return rows.map(toRestore);
   }
 
@@ -92,7 +93,7 @@ export class SpanRestoresRepository {
     const rows = (await db.query(
       `SELECT * FROM span_restores WHERE (set_update_id = $1 OR shown_update_id = $1) AND platform = $2 AND captured_at IS NULL AND ended_at IS NULL`,
       [updateId, platform],
-    )) as Row[];
+    )) as SpanRestoreDbRow[];
     return rows[0] ? toRestore(rows[0]) : null;
   }
 
@@ -105,7 +106,7 @@ export class SpanRestoresRepository {
 
   /** The block that update `updateId` restores on `platform`, if it is a restore. */
   async restoredBy(db: EntityManager, updateId: string, platform: string): Promise<SpanRestore | null> {
-    const rows = (await db.query(`SELECT * FROM span_restores WHERE restore_update_id = $1 AND platform = $2`, [updateId, platform])) as Row[];
+    const rows = (await db.query(`SELECT * FROM span_restores WHERE restore_update_id = $1 AND platform = $2`, [updateId, platform])) as SpanRestoreDbRow[];
     return rows[0] ? toRestore(rows[0]) : null;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SpanEdgeContext, SpanEdgeNotClaimed, toSpanEdgeContext } from './span-edge-context';
 import { rowsOf, SpanDbRow, toSpan } from './span-rows';
 import type { DueEdge, ReplaceResult, ReplaceSpans, SpanEdge, SpanRow, SpanSource } from './span-types';
 
@@ -113,6 +114,18 @@ export class SpansRepository {
       [span.id, edge, span.userId],
     )) as unknown[];
     return rows.length === 1;
+  }
+
+  /**
+   * The first statement of an edge's transaction (UserScope.runSelfScoped): scopes it to the user, takes the user's
+   * edge lock, checks the span still has this edge at `atMs`, claims the edge and reads everything the decision needs
+   * (statusync_begin_span_edge). A failure later in the transaction un-claims it.
+   */
+  async beginEdge(db: EntityManager, edge: { userId: string; spanId: string; edge: SpanEdge; atMs: number }, now: Date): Promise<SpanEdgeContext | SpanEdgeNotClaimed> {
+    const [row] = (await db.query(`SELECT statusync_begin_span_edge($1, $2, $3, $4, $5) AS answer`, [edge.userId, edge.spanId, edge.edge, edge.atMs, now])) as {
+      answer: Parameters<typeof toSpanEdgeContext>[0];
+    }[];
+    return toSpanEdgeContext(row.answer);
   }
 
   async settleEdge(db: EntityManager, spanId: string, edge: SpanEdge, outcome: string, updateIds: string[]): Promise<void> {
