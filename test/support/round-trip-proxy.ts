@@ -8,6 +8,8 @@ import { AddressInfo, createConnection, createServer, Server, Socket } from 'nod
  */
 export class RoundTripProxy {
   private turns = 0;
+  /** How each turn began (its first bytes, printable), in order: says what a count is made of when it is off. */
+  private readonly heads: string[] = [];
   private readonly sockets = new Set<Socket>();
 
   private constructor(private readonly server: Server) {}
@@ -29,6 +31,11 @@ export class RoundTripProxy {
     return this.turns;
   }
 
+  /** The first bytes of every turn after the first `count` (printable ASCII, the rest as dots). */
+  headsSince(count: number): string[] {
+    return this.heads.slice(count);
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -39,7 +46,10 @@ export class RoundTripProxy {
     let serverSpokeLast = true;
     this.sockets.add(client).add(upstream);
     client.on('data', (chunk) => {
-      if (serverSpokeLast) this.turns++;
+      if (serverSpokeLast) {
+        this.turns++;
+        this.heads.push(chunk.subarray(0, 120).toString('latin1').replace(/[^ -~]/g, '.'));
+      }
       serverSpokeLast = false;
       upstream.write(chunk);
     });
