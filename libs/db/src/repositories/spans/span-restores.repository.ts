@@ -63,12 +63,6 @@ export class SpanRestoresRepository {
     );
   }
 
-  /** The user's open block (one row per platform), if any. */
-  async openRows(db: EntityManager, userId: string): Promise<SpanRestore[]> {
-    const rows = (await db.query(`SELECT * FROM span_restores WHERE user_id = $1 AND ended_at IS NULL ORDER BY platform`, [userId])) as SpanRestoreDbRow[];
-    return rows.map(toRestore);
-  }
-
   /** Another span of the block now shows on `platforms`; the previous status captured at the block's start stays. */
   async switchTo(db: EntityManager, userId: string, platforms: string[], spanId: string, setUpdateId: string | null): Promise<void> {
     await db.query(
@@ -108,15 +102,5 @@ export class SpanRestoresRepository {
   async restoredBy(db: EntityManager, updateId: string, platform: string): Promise<SpanRestore | null> {
     const rows = (await db.query(`SELECT * FROM span_restores WHERE restore_update_id = $1 AND platform = $2`, [updateId, platform])) as SpanRestoreDbRow[];
     return rows[0] ? toRestore(rows[0]) : null;
-  }
-
-  /** Platforms on which the user made their own update (not a schedule's or calendar's) after `seq`. */
-  async changedByUserSince(db: EntityManager, userId: string, seq: string): Promise<Set<string>> {
-    const rows = (await db.query(
-      `SELECT DISTINCT unnest(platforms) AS platform FROM status_updates
-       WHERE user_id = $1 AND seq > $2 AND source NOT IN ('schedule', 'calendar')`,
-      [userId, seq],
-    )) as { platform: string }[];
-    return new Set(rows.map((row) => row.platform));
   }
 }

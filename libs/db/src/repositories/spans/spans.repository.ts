@@ -93,29 +93,6 @@ export class SpansRepository {
     return rows.map(toSpan);
   }
 
-  /** A user's spans that have not ended by `at` (for merging), in order of start. */
-  async liveForUser(db: EntityManager, userId: string, at: Date, limit = 500): Promise<SpanRow[]> {
-    const rows = (await db.query(
-      `SELECT * FROM status_spans WHERE user_id = $1 AND ends_at IS NOT NULL AND ends_at > $2 AND cancelled_at IS NULL
-       ORDER BY starts_at LIMIT $3`,
-      [userId, at, limit],
-    )) as SpanDbRow[];
-    return rows.map(toSpan);
-  }
-
-  /**
-   * Claims an edge: true for the one caller (replica, retry, replayed job) that records it first. Call inside the
-   * transaction that does the edge's work, so a failure un-claims it.
-   */
-  async claimEdge(db: EntityManager, span: SpanRow, edge: SpanEdge): Promise<boolean> {
-    const rows = (await db.query(
-      `INSERT INTO span_edges (span_id, edge, user_id, outcome) VALUES ($1, $2, $3, 'claimed')
-       ON CONFLICT (span_id, edge) DO NOTHING RETURNING span_id`,
-      [span.id, edge, span.userId],
-    )) as unknown[];
-    return rows.length === 1;
-  }
-
   /**
    * The first statement of an edge's transaction (UserScope.runSelfScoped): scopes it to the user, takes the user's
    * edge lock, checks the span still has this edge at `atMs`, claims the edge and reads everything the decision needs
