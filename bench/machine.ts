@@ -146,11 +146,17 @@ export class CpuMeter {
   }
 }
 
+export interface RedisKeysMemory {
+  keys: number;
+  totalMb: number;
+  byKindMb: Record<string, number>;
+}
+
 /**
  * Memory of the keys under one prefix (MEMORY USAGE of each, summed by the key's first segment after the prefix:
  * a queue name, `live`, `write-budget`, …), in MB. Unlike `used_memory`, other users of a shared Redis do not count.
  */
-export async function redisPrefixMemoryMb(url: string, prefix: string): Promise<{ keys: number; totalMb: number; byKindMb: Record<string, number> } | null> {
+export async function redisPrefixMemoryMb(url: string, prefix: string): Promise<RedisKeysMemory | null> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeapProbeLine } from '../heap-probe';
 import { runLoad } from '../load';
-import { LoadAverage, redisPrefixMemoryMb, redisUsedMemoryMb, rssMbOf, trackLoad } from '../machine';
+import { LoadAverage, RedisKeysMemory, redisPrefixMemoryMb, redisUsedMemoryMb, rssMbOf, trackLoad } from '../machine';
 import { MemorySeries, series } from '../memory-series';
 import { BenchEnv, BenchProcess, pollUntil, REDIS_URL, ROOT, startService, tokenFor } from '../support';
 import { BenchUser } from '../users';
@@ -24,8 +24,8 @@ export interface HeapFigures {
 
 /** The phase's own Redis keys (its prefix), by first segment after the prefix (a queue, `live`, …). */
 export interface RedisPrefixFigures {
-  afterWarmUp: { keys: number; totalMb: number; byKindMb: Record<string, number> } | null;
-  end: { keys: number; totalMb: number; byKindMb: Record<string, number> } | null;
+  afterWarmUp: RedisKeysMemory | null;
+  end: RedisKeysMemory | null;
 }
 
 export interface SoakFigures {
