@@ -6,9 +6,10 @@ import { E2E } from '../support/test-env';
 const UPDATE = '/api/v1/status/update';
 
 /**
- * Issue 10: an applied job costs the worker TWO Postgres round trips, the claim and the settle (each one statement
- * that scopes itself and carries what used to take a transaction of its own: the update's row, the receipt, the
- * live audience). Only the worker talks to Postgres through the counting proxy, so any added round trip fails here.
+ * Issue 10: an applied job costs the worker at most TWO Postgres round trips, the claim and the settle (each one
+ * statement that scopes itself and carries what used to take a transaction of its own: the update's row, the
+ * receipt, the live audience); jobs claiming or settling at the same moment share one statement (§39). Only the
+ * worker talks to Postgres through the counting proxy, so any added round trip fails here.
  * Counted per attempt, from the statements themselves: a slow machine may retry a call (a timeout), which costs
  * another claim and settle, and may reopen a pooled connection (the pool closes idle ones), which is not per job.
  */
@@ -37,7 +38,7 @@ describe('worker round trips per applied job', () => {
     await postgres?.close();
   });
 
-  it('applies three updates on two platforms in 2 Postgres round trips per job', async () => {
+  it('applies three updates on two platforms in at most 2 Postgres round trips per job', async () => {
     const before = postgres.count;
     const ids: string[] = [];
     for (const message of ['one', 'two', 'three']) {
@@ -51,17 +52,20 @@ describe('worker round trips per applied job', () => {
     const { rows: logs } = await stack.db.query(`SELECT platform, attempt, outcome, error_code FROM sync_logs WHERE update_id = ANY ($1) ORDER BY created_at`, [ids]);
     // Connection set-up (a startup packet has no message type) and Terminate ('X') are the pool's, not a job's.
     const statements = turns.filter((head) => /^[QP]/.test(head));
-    const count = (fn: string) => statements.filter((head) => head.includes(fn)).length;
-    const claims = count('statusync_claim_delivery');
-    const settles = count('statusync_settle_delivery');
+    // A claim or settle alone (statusync_claim_delivery) or of several jobs together (statusync_claim_deliveries).
+    const count = (fn: RegExp) => statements.filter((head) => fn.test(head)).length;
+    const claims = count(/statusync_claim_deliver(y|ies)\(/);
+    const settles = count(/statusync_settle_deliver(y|ies)\(/);
     // On a mismatch Jest prints the whole received object: what each turn sent and what the worker recorded say why.
-    expect({ claims, settles, other: statements.length - claims - settles, turns, logs }).toEqual({
-      claims: logs.length,
-      settles: logs.length,
+    expect({ claimsAtMostAttempts: claims <= logs.length, settlesAtMostAttempts: settles <= logs.length, other: statements.length - claims - settles, turns, logs }).toEqual({
+      claimsAtMostAttempts: true,
+      settlesAtMostAttempts: true,
       other: 0,
       turns: expect.any(Array),
       logs: expect.any(Array),
     });
+    // Three updates one after the other: each needs a claim and a settle of its own at least.
+    expect(Math.min(claims, settles)).toBeGreaterThanOrEqual(3);
     expect(logs.length).toBeGreaterThanOrEqual(3 * 2);
     expect(logs.filter((log) => log.outcome === 'succeeded')).toHaveLength(3 * 2);
     expect(stack.github.statusOf(alice.githubLogin)).toMatchObject({ message: 'three' });

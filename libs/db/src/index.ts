@@ -27,3 +27,4 @@ export * from './repositories/schedules.repository';
 export * from './repositories/spans/materialise-schedule';
 export * from './repositories/webhooks.repository';
 export * from './repositories/sealed-secret';
+export * from './statement-batcher';

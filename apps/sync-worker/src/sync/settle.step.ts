@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository, PlatformConfigsRepository, Settlement, SyncLeasesRepository, SyncOutcome, UserScope } from '@statusync/db';
+import { AuditRepository, PlatformConfigsRepository, SettleResult, Settlement, StatementBatcher, SyncLeasesRepository, SyncOutcome, UserScope } from '@statusync/db';
 import { PlatformRateLimitError } from '@statusync/platforms';
 import { SyncStatusJob, WebhookEmitter } from '@statusync/queue';
 import { AttemptResult } from './attempt-result';
+import { BATCH_LIMITS } from './batch-limits';
 import { CallOutcome, Leased } from './call.step';
 import { syncWebhookEvents } from '../webhooks/sync-webhook-events';
 
@@ -30,13 +31,21 @@ export function decide(answer: Answer, isLastAttempt: boolean): { outcome: SyncO
  */
 @Injectable()
 export class SettleStep {
+  private readonly settles: StatementBatcher<Settlement, SettleResult>;
+
   constructor(
     private readonly scope: UserScope,
     private readonly leases: SyncLeasesRepository,
     private readonly configs: PlatformConfigsRepository,
     private readonly audit: AuditRepository,
     private readonly webhooks: WebhookEmitter,
-  ) {}
+  ) {
+    this.settles = new StatementBatcher({
+      one: (s) => scope.selfScoped((db) => leases.settle(db, s)),
+      many: (settlements) => scope.selfScoped((db) => leases.settleMany(db, settlements)),
+      ...BATCH_LIMITS,
+    });
+  }
 
   async run(job: SyncStatusJob, lease: Leased, answer: Answer, isLastAttempt: boolean, startedAt: number): Promise<AttemptResult | null> {
     const { outcome, result, keepLease } = decide(answer, isLastAttempt);
@@ -58,7 +67,7 @@ export class SettleStep {
       receipt: answer.kind === 'applied' ? answer.receipt : null,
       webhookEvents: syncWebhookEvents({ job, update: lease.update, outcome, attempt: lease.attempt, errorCode: error?.code ?? null, audience: lease.audience }),
     };
-    // The common case is one statement (one round trip); a token the platform refused also flags the row and audits.
+    // The common case is one statement, shared with other jobs' settles; a refused token also flags the row and audits.
     const reauth = error?.reauth;
     const settled = reauth
       ? await this.scope.run(job.userId, async (db) => {
@@ -68,7 +77,7 @@ export class SettleStep {
           await this.audit.record(db, { userId: job.userId, event: reauth.event, details: { platform: job.platform, reason: reauth.reason }, requestId: job.requestId });
           return done;
         })
-      : await this.scope.selfScoped((db) => this.leases.settle(db, settlement));
+      : await this.settles.run(settlement);
     if (!settled.settled) return null;
     await this.webhooks.dispatch(settled.webhookDeliveries);
     return result;

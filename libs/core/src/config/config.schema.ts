@@ -148,7 +148,7 @@ export const configSchema = z
     PUBLIC_BASE_URL: url(['https:', 'http:']).optional(),
     /** Public base URL of the gateway as browsers reach it; OAuth redirect URIs are built from it. */
     OAUTH_REDIRECT_BASE_URL: url(['https:', 'http:']).default('http://127.0.0.1:3000'),
-    SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+    SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
     SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     SYNC_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
     SYNC_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(15 * 60_000),

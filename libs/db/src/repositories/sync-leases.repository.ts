@@ -6,7 +6,7 @@ import { StatusUpdateJson, statusUpdateFromJson } from './accept-update.reposito
 import type { WebhookDeliveryTarget } from './webhooks.repository';
 import type { PlatformConfigWithSecret, SealedTokens } from './platform-configs.repository';
 import type { OneStatement } from '../user-scope';
-import { CLAIM_SQL, EXTEND_SQL, RELEASE_SQL, SETTLE_SQL, STORE_REFRESHED_SQL } from './sync-leases.sql';
+import { CLAIM_MANY_SQL, CLAIM_SQL, EXTEND_SQL, RELEASE_SQL, SETTLE_MANY_SQL, SETTLE_SQL, STORE_REFRESHED_SQL } from './sync-leases.sql';
 
 /** A delivery the claim finished without a call: overtaken by a newer pending one, or already on the platform. */
 export interface FinishedOnClaim {
@@ -23,6 +23,14 @@ export type ClaimResult =
   /** The job's own delivery was finished on claim (see `finished`): no call. */
   | { kind: 'finished'; finished: FinishedOnClaim[] }
   | { kind: 'leased'; token: string; attempt: number; config: PlatformConfigWithSecret; finished: FinishedOnClaim[]; update: StatusUpdateEntity; audience: LiveAudience | null };
+
+/** One job's claim: its user's platform and update, and how long to lease the platform for. */
+export interface ClaimRequest {
+  userId: string;
+  platform: string;
+  updateId: string;
+  leaseMs: number;
+}
 
 /** Whom a user's live events go to (their subject and teams), read by the claim so the worker need not ask again. */
 export interface LiveAudience {
@@ -84,31 +92,29 @@ export class SyncLeasesRepository {
    */
   async claim(db: OneStatement, userId: string, platform: string, updateId: string, leaseMs: number): Promise<ClaimResult> {
     const [{ claim }] = (await db.query(CLAIM_SQL, [userId, platform, updateId, leaseMs])) as { claim: ClaimJson }[];
-    if (claim.ownState !== 'pending') return { kind: 'skipped', state: claim.ownState };
-    if (claim.token === null) return this.notClaimed(claim);
-    const finished = claim.finished;
-    if (!claim.leased) return { kind: 'finished', finished };
-    // The delivery cascades from its update, so a pending delivery has one; checked all the same.
-    if (!claim.update) throw new Error(`update ${updateId} vanished under its pending delivery`);
-    const update = statusUpdateFromJson(claim.update);
-    return { kind: 'leased', token: claim.token, attempt: (claim.ownAttempts ?? 0) + 1, config: toConfig(claim.config!), finished, update, audience: claim.audience ?? null };
+    return claimResult(claim, updateId);
   }
 
-  private notClaimed(claim: ClaimJson): ClaimResult {
-    if (!claim.configured) return { kind: 'not_configured', attempt: (claim.ownAttempts ?? 0) + 1 };
-    return { kind: 'busy', retryInMs: Number(claim.busyForMs ?? 0) };
+  /** `claim` for many jobs in one statement (statusync_claim_deliveries): answers in the order of `claims`. */
+  async claimMany(db: OneStatement, claims: ClaimRequest[]): Promise<ClaimResult[]> {
+    const rows = (await db.query(CLAIM_MANY_SQL, [JSON.stringify(claims)])) as { i: number; claim: ClaimJson }[];
+    return inOrder(rows, claims.length).map((row, index) => claimResult(row.claim, claims[index].updateId));
   }
 
   /** Records the call's outcome, guarded by the fencing token; `settled` false when the lease was lost (nothing written). */
   async settle(db: OneStatement, s: Settlement): Promise<SettleResult> {
-    const errorMessage = s.errorMessage?.slice(0, 1000) ?? null;
-    const receipt = s.receipt ? JSON.stringify({ ...s.receipt, expiresAt: s.receipt.expiresAt?.toISOString() ?? null }) : null;
+    const a = settleArguments(s);
     const [row] = (await db.query(SETTLE_SQL, [
-      s.userId, s.platform, s.updateId, s.outcome, s.seq, s.token, s.attempt,
-      s.errorCode ?? null, errorMessage, s.retryAfterMs ?? null, Math.round(s.durationMs), s.requestId, s.keepLease, receipt,
-      s.webhookEvents?.length ? JSON.stringify(s.webhookEvents) : null,
+      a.userId, a.platform, a.updateId, a.outcome, a.seq, a.token, a.attempt, a.errorCode, a.errorMessage, a.retryAfterMs,
+      a.durationMs, a.requestId, a.keepLease, a.receipt && JSON.stringify(a.receipt), a.webhookEvents && JSON.stringify(a.webhookEvents),
     ])) as { settled: SettleResult }[];
     return row.settled;
+  }
+
+  /** `settle` for many attempts in one statement (statusync_settle_deliveries): answers in the order of `settlements`. */
+  async settleMany(db: OneStatement, settlements: Settlement[]): Promise<SettleResult[]> {
+    const rows = (await db.query(SETTLE_MANY_SQL, [JSON.stringify(settlements.map(settleArguments))])) as { i: number; settled: SettleResult }[];
+    return inOrder(rows, settlements.length).map((row) => row.settled);
   }
 
   /** Ends the lease without an outcome (the call was not made: the rate budget said wait). */
@@ -133,6 +139,43 @@ export class SyncLeasesRepository {
     ])) as unknown[];
     return rows.length > 0;
   }
+}
+
+function claimResult(claim: ClaimJson, updateId: string): ClaimResult {
+  if (claim.ownState !== 'pending') return { kind: 'skipped', state: claim.ownState };
+  if (claim.token === null) {
+    if (!claim.configured) return { kind: 'not_configured', attempt: (claim.ownAttempts ?? 0) + 1 };
+    return { kind: 'busy', retryInMs: Number(claim.busyForMs ?? 0) };
+  }
+  const finished = claim.finished;
+  if (!claim.leased) return { kind: 'finished', finished };
+  // The delivery cascades from its update, so a pending delivery has one; checked all the same.
+  if (!claim.update) throw new Error(`update ${updateId} vanished under its pending delivery`);
+  const update = statusUpdateFromJson(claim.update);
+  return { kind: 'leased', token: claim.token, attempt: (claim.ownAttempts ?? 0) + 1, config: toConfig(claim.config!), finished, update, audience: claim.audience ?? null };
+}
+
+/** A settlement as statusync_settle_delivery's arguments (the batch function reads the same names from jsonb). */
+function settleArguments(s: Settlement) {
+  return {
+    userId: s.userId, platform: s.platform, updateId: s.updateId, outcome: s.outcome, seq: s.seq, token: s.token, attempt: s.attempt,
+    errorCode: s.errorCode ?? null,
+    errorMessage: s.errorMessage?.slice(0, 1000) ?? null,
+    retryAfterMs: s.retryAfterMs ?? null,
+    durationMs: Math.round(s.durationMs),
+    requestId: s.requestId,
+    keepLease: s.keepLease,
+    receipt: s.receipt ? { ...s.receipt, expiresAt: s.receipt.expiresAt?.toISOString() ?? null } : null,
+    webhookEvents: s.webhookEvents?.length ? s.webhookEvents : null,
+  };
+}
+
+/** A batch function's rows (index `i` from 1, in lock order) in the order of its input; all must be there. */
+function inOrder<R extends { i: number }>(rows: R[], count: number): R[] {
+  const ordered: R[] = new Array(count);
+  for (const row of rows) ordered[row.i - 1] = row;
+  if (rows.length !== count || ordered.some((row) => row === undefined)) throw new Error(`batch answered ${rows.length} rows for ${count}`);
+  return ordered;
 }
 
 function toConfig(c: Record<string, unknown>): PlatformConfigWithSecret {

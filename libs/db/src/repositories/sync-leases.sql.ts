@@ -23,6 +23,15 @@ export const CLAIM_SQL = `SELECT statusync_claim_delivery($1, $2, $3, $4) AS cla
  */
 export const SETTLE_SQL = `SELECT statusync_settle_delivery($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS settled`;
 
+/**
+ * $1 a jsonb array of claims ({userId, platform, updateId, leaseMs}): statusync_claim_deliveries (migration
+ * 1764000016200), CLAIM_SQL for each in one statement, in (user, platform) order; one row per claim, `i` from 1.
+ */
+export const CLAIM_MANY_SQL = `SELECT i, claim FROM statusync_claim_deliveries($1::jsonb)`;
+
+/** $1 a jsonb array of SETTLE_SQL's arguments by name: statusync_settle_deliveries, as CLAIM_MANY_SQL. */
+export const SETTLE_MANY_SQL = `SELECT i, settled FROM statusync_settle_deliveries($1::jsonb)`;
+
 /** $1 user, $2 platform, $3 token. */
 export const RELEASE_SQL = `UPDATE platform_configs SET lease_until = NULL WHERE user_id = $1 AND platform = $2 AND lease_token = $3::bigint`;
 
