@@ -79,6 +79,22 @@ describe('sync leases in batches', () => {
     expect(rows[0]).toEqual({ seen_message: 'ann', seen_expires_at: receipt.expiresAt });
   });
 
+  it('says whether an active webhook endpoint listens to the user, so events are built only for those', async () => {
+    const [quiet, listened, orgMember, orgAdmin] = await Promise.all(Array.from({ length: 4 }, () => seedUser(admin)));
+    const org = `org-${Date.now()}`;
+    await admin.query(`UPDATE users SET org_id = $1 WHERE id = ANY ($2)`, [org, [orgMember, orgAdmin]]);
+    const endpoint = `INSERT INTO webhooks (user_id, scope, org_id, url, events, secret_ciphertext, secret_key_id, state)
+                      VALUES ($1, $2, $3, 'https://hooks.example/x', ARRAY['sync.succeeded'], '\\x00', 'k', $4)`;
+    await admin.query(endpoint, [listened, 'personal', null, 'active']);
+    await admin.query(endpoint, [quiet, 'personal', null, 'disabled']);
+    await admin.query(endpoint, [orgAdmin, 'org', org, 'active']);
+    const claims = await Promise.all([quiet, listened, orgMember].map(async (user) => request(user, await seedUpdate(admin, user, 'x'))));
+
+    const results = (await claimMany(claims)).map(leased);
+
+    expect(results.map((result) => result.webhooks)).toEqual([false, true, true]);
+  });
+
   it('runs two batches over the same rows in opposite orders without a deadlock: one lease per row', async () => {
     const users = await Promise.all(Array.from({ length: 8 }, () => seedUser(admin)));
     const claims = await Promise.all(users.map(async (user) => request(user, await seedUpdate(admin, user, 'raced'))));

@@ -65,7 +65,10 @@ export class SettleStep {
       requestId: job.requestId,
       keepLease,
       receipt: answer.kind === 'applied' ? answer.receipt : null,
-      webhookEvents: syncWebhookEvents({ job, update: lease.update, outcome, attempt: lease.attempt, errorCode: error?.code ?? null, audience: lease.audience }),
+      // Built only for a user someone listens to (the claim looked): most users have no endpoint.
+      webhookEvents: lease.webhooks
+        ? syncWebhookEvents({ job, update: lease.update, outcome, attempt: lease.attempt, errorCode: error?.code ?? null, audience: lease.audience })
+        : [],
     };
     // The common case is one statement, shared with other jobs' settles; a refused token also flags the row and audits.
     const reauth = error?.reauth;

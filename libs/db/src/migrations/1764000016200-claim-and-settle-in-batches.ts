@@ -2,6 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const CLAIMS = 'statusync_claim_deliveries(jsonb)';
 const SETTLES = 'statusync_settle_deliveries(jsonb)';
+const LISTENING = 'statusync_webhook_listening()';
+const CLAIM = 'statusync_claim_delivery(uuid, text, uuid, int)';
 
 /**
  * The worker's claims (and settles) of many jobs in ONE statement (issue 10, docs/decisions.md §39): a worker with
@@ -16,6 +18,12 @@ const SETTLES = 'statusync_settle_deliveries(jsonb)';
  * order and cannot deadlock each other. Each element scopes itself to its user (the single function sets the
  * transaction-local scope first), so row-level security binds every element to its own user. An error in one
  * element fails the whole statement; the caller then runs the elements one by one (libs/db StatementBatcher).
+ *
+ * A leased claim also says whether any active webhook endpoint listens to the user's events (`webhooks`), so the
+ * worker builds and records webhook events only for users who have one: statusync_claim_delivery becomes a wrapper
+ * around the shipped one (renamed statusync_claim_delivery_core, unchanged). statusync_webhook_listening takes the
+ * user from the transaction's scope, like statusync_webhook_emit (migration 1764000013000), and matches the same
+ * endpoints it records for.
  */
 export class ClaimAndSettleInBatches1764000016200 implements MigrationInterface {
   name = 'ClaimAndSettleInBatches1764000016200';
@@ -60,7 +68,29 @@ export class ClaimAndSettleInBatches1764000016200 implements MigrationInterface 
           RETURN NEXT;
         END LOOP;
       END $$`);
-    for (const fn of [CLAIMS, SETTLES]) {
+    await db.query(`
+      CREATE FUNCTION statusync_webhook_listening() RETURNS boolean
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = "${schema}", pg_temp AS $$
+        SELECT EXISTS (
+          SELECT 1 FROM webhooks w JOIN users me ON me.id = statusync_current_user_id()
+          WHERE w.state = 'active'
+            AND ((w.scope = 'personal' AND w.user_id = me.id)
+              OR (w.scope = 'org' AND w.org_id = me.org_id AND EXISTS (SELECT 1 FROM users c WHERE c.id = w.user_id AND c.org_id = w.org_id))))
+      $$`);
+    await db.query(`ALTER FUNCTION ${LISTENING} OWNER TO statusync_system`);
+    await db.query(`ALTER FUNCTION ${CLAIM} RENAME TO statusync_claim_delivery_core`);
+    await db.query(`
+      CREATE FUNCTION statusync_claim_delivery(p_user uuid, p_platform text, p_update uuid, p_lease_ms int)
+      RETURNS jsonb LANGUAGE plpgsql VOLATILE SET search_path = "${schema}", pg_temp AS $$
+      DECLARE
+        v_claim jsonb := statusync_claim_delivery_core(p_user, p_platform, p_update, p_lease_ms);
+      BEGIN
+        IF (v_claim->>'leased')::boolean THEN
+          v_claim := v_claim || jsonb_build_object('webhooks', statusync_webhook_listening());
+        END IF;
+        RETURN v_claim;
+      END $$`);
+    for (const fn of [CLAIMS, SETTLES, LISTENING, CLAIM]) {
       await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO statusync_app`);
     }
@@ -69,5 +99,8 @@ export class ClaimAndSettleInBatches1764000016200 implements MigrationInterface 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP FUNCTION IF EXISTS ${SETTLES}`);
     await db.query(`DROP FUNCTION IF EXISTS ${CLAIMS}`);
+    await db.query(`DROP FUNCTION IF EXISTS ${CLAIM}`);
+    await db.query(`ALTER FUNCTION statusync_claim_delivery_core(uuid, text, uuid, int) RENAME TO statusync_claim_delivery`);
+    await db.query(`DROP FUNCTION IF EXISTS ${LISTENING}`);
   }
 }

@@ -22,7 +22,17 @@ export type ClaimResult =
   | { kind: 'busy'; retryInMs: number }
   /** The job's own delivery was finished on claim (see `finished`): no call. */
   | { kind: 'finished'; finished: FinishedOnClaim[] }
-  | { kind: 'leased'; token: string; attempt: number; config: PlatformConfigWithSecret; finished: FinishedOnClaim[]; update: StatusUpdateEntity; audience: LiveAudience | null };
+  | {
+      kind: 'leased';
+      token: string;
+      attempt: number;
+      config: PlatformConfigWithSecret;
+      finished: FinishedOnClaim[];
+      update: StatusUpdateEntity;
+      audience: LiveAudience | null;
+      /** Whether an active webhook endpoint listens to this user's events (else no webhook event is built). */
+      webhooks: boolean;
+    };
 
 /** One job's claim: its user's platform and update, and how long to lease the platform for. */
 export interface ClaimRequest {
@@ -77,6 +87,7 @@ interface ClaimJson {
   config: Record<string, unknown> | null;
   update?: StatusUpdateJson | null;
   audience?: LiveAudience | null;
+  webhooks?: boolean;
 }
 
 /**
@@ -152,7 +163,7 @@ function claimResult(claim: ClaimJson, updateId: string): ClaimResult {
   // The delivery cascades from its update, so a pending delivery has one; checked all the same.
   if (!claim.update) throw new Error(`update ${updateId} vanished under its pending delivery`);
   const update = statusUpdateFromJson(claim.update);
-  return { kind: 'leased', token: claim.token, attempt: (claim.ownAttempts ?? 0) + 1, config: toConfig(claim.config!), finished, update, audience: claim.audience ?? null };
+  return { kind: 'leased', token: claim.token, attempt: (claim.ownAttempts ?? 0) + 1, config: toConfig(claim.config!), finished, update, audience: claim.audience ?? null, webhooks: claim.webhooks ?? true };
 }
 
 /** A settlement as statusync_settle_delivery's arguments (the batch function reads the same names from jsonb). */
