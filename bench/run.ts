@@ -165,7 +165,7 @@ async function main() {
     if (runs('end-to-end')) {
       // Two workers at 15 keep the total within Postgres' 100 connections beside the gateway's pool.
       const endToEnd = await measure('end-to-end', () =>
-        endToEndPhase(env, apiUsers, { rate: settings.e2eRate, seconds: settings.e2eSeconds, workerConcurrency: 15, workers: num('BENCH_E2E_WORKERS', 2, 1) }),
+        endToEndPhase(env, apiUsers, { rate: settings.e2eRate, seconds: settings.e2eSeconds, workers: num('BENCH_E2E_WORKERS', 2, 1) }),
       );
       results.endToEnd = { ...endToEnd, targetP95Ms: 2 * settings.fakeLatencyMs + 100 };
     }

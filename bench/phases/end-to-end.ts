@@ -19,9 +19,10 @@ export interface EndToEndFigures {
 export async function endToEndPhase(
   env: BenchEnv,
   users: BenchUser[],
-  settings: { rate: number; seconds: number; workerConcurrency: number; workers: number },
+  settings: { rate: number; seconds: number; workers: number },
 ): Promise<EndToEndFigures> {
-  const workerEnv = { ...env.env, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(settings.workerConcurrency * 2 + 2) };
+  // The workers as shipped (SYNC_CONCURRENCY and DATABASE_POOL_SIZE defaults): what a user who starts them gets.
+  const workerEnv = env.env;
   const [gateway, ...workers] = await Promise.all([
     startService('api-gateway', env.env),
     ...Array.from({ length: settings.workers }, () => startService('sync-worker', workerEnv)),
