@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { dataSourceOptions, SpanRestoresRepository, SpansRepository, StatusUpdatesRepository, TimedSpan, UserScope } from '@statusync/db';
-import { FireSpanEdgeJob, SlackDndProducer, StatusSyncProducer, SyncStatusJob } from '@statusync/queue';
+import { FireSpanEdgeJob, SlackDndProducer, StatusSyncProducer, SyncStatusJob, WebhookEmitter } from '@statusync/queue';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { CalendarWebhookEvents } from '../../apps/scheduler/src/spans/calendar-webhook-events';
 import { FireResult, SpanEdgeFirer } from '../../apps/scheduler/src/spans/span-edge-firer';
 import { SpanUpdates } from '../../apps/scheduler/src/spans/span-updates';
 import { E2E } from '../support/test-env';
@@ -20,10 +21,16 @@ describe('span edges fired in groups', () => {
   let admin: Pool;
   const enqueued: SyncStatusJob[] = [];
   const restores = new SpanRestoresRepository();
-  const firer = (on: DataSource = app, onScope: UserScope = scope) =>
-    new SpanEdgeFirer(onScope, new SpansRepository(on), restores, new SpanUpdates(new StatusUpdatesRepository()), {
-      enqueue: async (jobs: SyncStatusJob[]) => void enqueued.push(...jobs),
-    } as unknown as StatusSyncProducer, { enqueue: async () => undefined } as unknown as SlackDndProducer);
+  const firer = (on: DataSource = app, onScope: UserScope = scope, events?: CalendarWebhookEvents) =>
+    new SpanEdgeFirer(
+      onScope,
+      new SpansRepository(on),
+      restores,
+      new SpanUpdates(new StatusUpdatesRepository()),
+      { enqueue: async (jobs: SyncStatusJob[]) => void enqueued.push(...jobs) } as unknown as StatusSyncProducer,
+      { enqueue: async () => undefined } as unknown as SlackDndProducer,
+      events,
+    );
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -112,7 +119,7 @@ describe('span edges fired in groups', () => {
     await expect(firer().fire(broken, new Date(t))).rejects.toThrow(/bigint/);
   });
 
-  it('costs one BEGIN and one COMMIT per group: three opening starts are 14 statements, not 18', async () => {
+  it("costs one BEGIN and one COMMIT per group, and settles each edge with its meeting's webhook event in one statement: three opening starts are 14 statements", async () => {
     const statements: string[] = [];
     const counted = new DataSource({
       ...dataSourceOptions({ url: E2E.databaseUrl, schema: MEDIUM.schema, poolSize: 2, role: 'statusync_app' }),
@@ -125,9 +132,16 @@ describe('span edges fired in groups', () => {
       const users = [await newUser(), await newUser(), await newUser()];
       const jobs = await Promise.all(users.map(async (userId) => job((await store(userId, [span('m', t, t + 60_000)])).get('m')!, 'start')));
       statements.length = 0;
-      expect(outcomes(await firer(counted, new UserScope(counted)).fireGroup(jobs, new Date(t)))).toEqual(['opened', 'opened', 'opened']);
-      const perEdge = ['SELECT statusync_begin_span_edge($1,', 'WITH created', 'INSERT INTO', 'UPDATE span_edges'];
+      const dispatched: unknown[] = [];
+      const webhooks = { dispatch: async (targets: unknown[]) => void dispatched.push(...targets) } as unknown as WebhookEmitter;
+      expect(outcomes(await firer(counted, new UserScope(counted), new CalendarWebhookEvents(webhooks)).fireGroup(jobs, new Date(t)))).toEqual(['opened', 'opened', 'opened']);
+      // Before §41: 3 × (BEGIN, the claim, the update, the block, the edge, the webhook events, COMMIT) = 21.
+      const perEdge = ['SELECT statusync_begin_span_edge($1,', 'WITH created', 'INSERT INTO', 'WITH settled'];
       expect(statements.map((query) => query.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual(['START TRANSACTION', ...perEdge, ...perEdge, ...perEdge, 'COMMIT']);
+      // The events were recorded (the edge's outcome with them): a user without webhooks has no delivery to dispatch.
+      const { rows } = await admin.query(`SELECT outcome FROM span_edges WHERE user_id = ANY($1::uuid[])`, [users]);
+      expect(rows.map((row: { outcome: string }) => row.outcome)).toEqual(['opened', 'opened', 'opened']);
+      expect(dispatched).toEqual([]);
     } finally {
       await counted.destroy();
     }

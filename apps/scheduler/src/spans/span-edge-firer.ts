@@ -88,8 +88,9 @@ export class SpanEdgeFirer {
     if (context.outcome !== 'claimed') return { job, result: { outcome: context.outcome, updates: [] }, webhookDeliveries: [] };
     const span = context.span;
     const decided = job.edge === 'start' ? await this.start(db, context, now) : await this.end(db, context, now);
-    await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id));
-    const webhookDeliveries = this.calendarEvents ? await this.calendarEvents.record(db, span, job.edge, decided.outcome, context.subject) : [];
+    // The edge's outcome and its webhook events (a calendar span's) in one statement.
+    const events = this.calendarEvents?.eventsFor(span, job.edge, decided.outcome, context.subject) ?? [];
+    const webhookDeliveries = await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id), events);
     const dnd = span.slackDnd ? this.dndAction(context, job.edge, decided.outcome) : null;
     return { job, result: dnd ? { ...decided, dnd } : decided, webhookDeliveries };
   }
