@@ -134,8 +134,8 @@ export class SpanEdgeFirer {
     if (open.length === 0) {
       const platforms = this.spanUpdates.targets(context.configured, span);
       if (platforms.length === 0) return { outcome: 'no-platform', updates: [] };
-      const update = await this.spanUpdates.set(db, span, platforms, expiresAt, 'start');
-      await this.restores.openBlock(db, span.userId, platforms, span.id, update.id, update.seq);
+      // The update and the block's rows in one statement.
+      const update = await this.spanUpdates.set(db, span, platforms, expiresAt, 'start', this.restores.openBlockWith(span.id));
       return { outcome: 'opened', updates: [update] };
     }
     return this.switchTo(db, context, span, expiresAt, 'start');
@@ -158,9 +158,8 @@ export class SpanEdgeFirer {
       if (context.changedByUser.has(row.platform)) await this.restores.end(db, span.userId, row.platform, null, 'kept-user-status');
       else if (!row.capturedAt) await this.restores.end(db, span.userId, row.platform, null, 'never-applied');
       else {
-        const update = await this.spanUpdates.restore(db, span, row, now);
-        await this.restores.end(db, span.userId, row.platform, update.id, 'restoring');
-        updates.push(update);
+        // The restore update and the block row's end in one statement.
+        updates.push(await this.spanUpdates.restore(db, span, row, now, this.restores.endRestoringWith(row.platform)));
       }
     }
     return { outcome: updates.length > 0 ? 'restored' : 'nothing-restored', updates };
