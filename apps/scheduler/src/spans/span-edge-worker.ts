@@ -4,7 +4,7 @@ import { SPAN_EDGES_QUEUE, SpanEdgeJobName } from '@statusync/queue';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { parseFireSpanEdgeJob } from './span-edge-job';
 import { FireResult, SpanEdgeFirer } from './span-edge-firer';
-import { SpanEdgeGroups } from './span-edge-groups';
+import { MAX_EDGES_PER_GROUP, SpanEdgeGroups } from './span-edge-groups';
 
 /**
  * Connections of the scheduler's pool kept free of edge firings: the reconcile, the outbox sweep and the history
@@ -12,20 +12,22 @@ import { SpanEdgeGroups } from './span-edge-groups';
  */
 export const CONNECTIONS_KEPT_FREE = 2;
 
-/**
- * Firing transactions at once: each holds one connection for its short transaction, so as many as the pool has
- * left (issue 10's burst: thousands of edges due in the same second; five at a time took a minute).
- */
+/** The pool's connections left for edge firings (one transaction each). */
 export const spanEdgeConcurrency = (poolSize: number) => Math.max(1, poolSize - CONNECTIONS_KEPT_FREE);
 
-/** Edges taken per firing transaction on average when every one is busy: they wait in memory, holding nothing. */
-export const EDGES_TAKEN_PER_TRANSACTION = 8;
+/**
+ * Firing transactions in flight at most (§41). Each fires a group of edges, so width now comes from the groups: few
+ * transactions let the edges that arrive meanwhile gather into large groups (one BEGIN/COMMIT and one enqueue each),
+ * where eighteen groups of one or two cost as much CPU per edge as firing one by one (measured in the burst).
+ */
+export const MAX_FIRING_TRANSACTIONS = 4;
+export const spanEdgeTransactions = (poolSize: number) => Math.min(MAX_FIRING_TRANSACTIONS, spanEdgeConcurrency(poolSize));
 
 /**
- * Edge jobs the worker takes at once (§41): enough beyond the transactions in flight for the next groups to form
- * while those run.
+ * Edge jobs the worker takes at once: enough for every transaction in flight to be followed by a full group. They
+ * wait in memory holding nothing (BullMQ keeps their locks).
  */
-export const spanEdgeJobsAtOnce = (poolSize: number) => spanEdgeConcurrency(poolSize) * EDGES_TAKEN_PER_TRANSACTION;
+export const spanEdgeJobsAtOnce = (poolSize: number) => spanEdgeTransactions(poolSize) * MAX_EDGES_PER_GROUP;
 
 /** Takes due span-edge jobs (every scheduler replica runs one; Postgres decides which one fires an edge). */
 @Injectable()
@@ -38,7 +40,7 @@ export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly firer: SpanEdgeFirer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.groups = new SpanEdgeGroups((jobs) => this.firer.fireGroup(jobs), spanEdgeConcurrency(config.database.poolSize));
+    this.groups = new SpanEdgeGroups((jobs) => this.firer.fireGroup(jobs), spanEdgeTransactions(config.database.poolSize));
   }
 
   onApplicationBootstrap(): void {
