@@ -54,19 +54,10 @@ export const toRestore = (row: SpanRestoreDbRow): SpanRestore => ({
  */
 @Injectable()
 export class SpanRestoresRepository {
-  async openBlock(db: EntityManager, userId: string, platforms: string[], spanId: string, setUpdateId: string, openedSeq: string): Promise<void> {
-    await db.query(
-      `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq)
-       SELECT $1, platform, $3, $4, $4, $5 FROM unnest($2::text[]) AS platform
-       ON CONFLICT (user_id, platform) DO UPDATE SET shown_span_id = $3, set_update_id = $4, shown_update_id = $4, opened_seq = $5, captured_at = NULL,
-         prev_emoji = NULL, prev_message = NULL, prev_expires_at = NULL, ended_at = NULL, restore_update_id = NULL, outcome = NULL`,
-      [userId, platforms, spanId, setUpdateId, openedSeq],
-    );
-  }
-
   /**
-   * openBlock as a step of the statement recording the block's opening update (StatusUpdatesRepository.create's
-   * `alongside`, §41): one row per platform of that update, which is the block's opener and shown update.
+   * Opens a block (replacing the user's last one per platform) as a step of the statement recording its opening
+   * update (StatusUpdatesRepository.create's `alongside`, §41): one row per platform of that update, which is the
+   * block's opener and shown update.
    */
   openBlockWith(spanId: string): AlongsideUpdate {
     return {
