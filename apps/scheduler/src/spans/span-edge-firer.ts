@@ -73,7 +73,10 @@ export class SpanEdgeFirer {
     } catch (error) {
       if (jobs.length === 1) return [error as Error];
       this.logger.warn({ err: error, edges: jobs.length }, 'span edge group failed; firing its edges one by one');
-      return Promise.all(jobs.map((job) => this.fire(job, now).catch((failure: unknown) => failure as Error)));
+      // One after the other, on the group's one connection's worth of the pool (the reconcile and sweep keep theirs).
+      const alone: (FireResult | Error)[] = [];
+      for (const job of jobs) alone.push(await this.fire(job, now).catch((failure: unknown) => failure as Error));
+      return alone;
     }
     await this.afterCommit(fired);
     const results: FireResult[] = new Array(jobs.length);
