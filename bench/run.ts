@@ -278,7 +278,12 @@ function printTable(r: any) {
       [`Burst, ${b.users} meetings at once: start`, `${edge(b.start)}${load('burst')}`, 'target p95 ≤ 30 s'],
       ['Burst: restore', edge(b.restore), 'target p95 ≤ 30 s'],
       ['Burst: lost', `${b.lost} (bound ${b.boundSeconds} s)`, 'target 0'],
+      ['Burst: fired (edge time → claimed)', `start p50 ${ms(b.start.fired.p50Ms)} / p95 ${ms(b.start.fired.p95Ms)}; end p50 ${ms(b.restore.fired.p50Ms)} / p95 ${ms(b.restore.fired.p95Ms)}`, ''],
     );
+    if (b.schedulerCpu) {
+      const cpu = (c: any) => `node ${c.perEdgeMs.node} + Postgres ${c.perEdgeMs.postgres} ms`;
+      rows.push(['Burst: scheduler CPU per edge', `start ${cpu(b.schedulerCpu.start)}; end ${cpu(b.schedulerCpu.restore)}`, '']);
+    }
   }
   if (r.soak?.rss) {
     const s = r.soak;

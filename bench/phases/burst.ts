@@ -4,7 +4,7 @@ import { keyIdOf, TokenCipher } from '@statusync/core';
 import { CALENDAR_JOB_OPTIONS, CALENDAR_POLL_QUEUE, calendarJobId, READ_CALENDAR_JOB } from '@statusync/queue';
 import { Queue } from 'bullmq';
 import { IcsFake } from '../../test/fakes/ics-fake';
-import { LoadAverage, trackLoad } from '../machine';
+import { CpuMeter, LoadAverage, postgresBackends, trackLoad } from '../machine';
 import { BenchEnv, BenchProcess, percentile, pollUntil, REDIS_URL, startService } from '../support';
 import { BenchUser } from '../users';
 
@@ -40,6 +40,18 @@ export interface BurstFigures {
   /** What the span engine decided at each edge (span_edges.outcome), e.g. `nothing-restored` when the start never reached a platform before the end. */
   edgeOutcomes: Record<string, number>;
   load: { read: LoadAverage; start: LoadAverage; restore: LoadAverage };
+  /**
+   * CPU of the scheduler (its process and the Postgres backends of its pool) from an edge's time until every
+   * user's edge of that kind was applied (or the bound), per user: the firing's cost per edge, plus the little
+   * the reconcile and the outbox sweep do meanwhile. Redis is shared with the worker, so it is not counted here.
+   */
+  schedulerCpu: { start: SchedulerCpu; restore: SchedulerCpu };
+}
+
+export interface SchedulerCpu {
+  nodeMs: number;
+  postgresMs: number;
+  perEdgeMs: { node: number; postgres: number };
 }
 
 export interface BurstSettings {
@@ -150,12 +162,15 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
   const services: BenchProcess[] = [];
   try {
     const serviceEnv = { ...env.env, ...settings.platformEnv, ALLOW_PRIVATE_URLS: 'true' };
+    const schedulerApp = `statusync-bench-scheduler-${process.pid}`;
+    // BENCH_SCHEDULER_CPU_PROF=<dir>: a V8 CPU profile of the scheduler (written when it exits): where a firing's CPU goes.
+    const schedulerProfile = process.env.BENCH_SCHEDULER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SCHEDULER_CPU_PROF}`] : [];
     const poolSize = Math.max(4, Math.ceil(settings.workerConcurrency / 10));
     const workerEnv = { ...serviceEnv, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(poolSize) };
     services.push(
       ...(await Promise.all([
         startService('calendar-poller', serviceEnv),
-        startService('scheduler', serviceEnv),
+        startService('scheduler', { ...serviceEnv, PGAPPNAME: schedulerApp }, schedulerProfile),
         ...Array.from({ length: settings.workers }, () => startService('sync-worker', workerEnv)),
       ])),
     );
@@ -196,8 +211,22 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
     const measureEdge = async (edge: 'start' | 'end', at: Date) => {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, at.getTime() - Date.now())));
       const load = trackLoad();
-      await pollUntil(async () => (await edgeTimes(env, edge)).length === users.length, at.getTime() + boundMs - Date.now(), 1_000);
-      return { times: await edgeTimes(env, edge), load: load.stop() };
+      const scheduler = services.find((service) => service.name === 'scheduler')!;
+      const meter = new CpuMeter(async () => ({ node: [scheduler.pid], postgres: await postgresBackends(env.db, schedulerApp) }));
+      await meter.begin();
+      await pollUntil(
+        async () => {
+          await meter.sample();
+          return (await edgeTimes(env, edge)).length === users.length;
+        },
+        at.getTime() + boundMs - Date.now(),
+        1_000,
+      );
+      const cpu = await meter.end();
+      const nodeMs = Math.round(cpu.node ?? 0);
+      const postgresMs = Math.round(cpu.postgres ?? 0);
+      const per = (ms: number) => Math.round((ms / users.length) * 100) / 100;
+      return { times: await edgeTimes(env, edge), load: load.stop(), cpu: { nodeMs, postgresMs, perEdgeMs: { node: per(nodeMs), postgres: per(postgresMs) } } };
     };
     const started = await measureEdge('start', start);
     log(`start applied for ${started.times.length}/${users.length}`);
@@ -220,6 +249,7 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
       boundSeconds: settings.boundSeconds,
       edgeOutcomes: Object.fromEntries(outcomes.map((row: { key: string; n: number }) => [row.key, row.n])),
       load: { read, start: started.load, restore: restored.load },
+      schedulerCpu: { start: started.cpu, restore: restored.cpu },
     };
   } finally {
     await Promise.all(services.map((service) => service.stop()));

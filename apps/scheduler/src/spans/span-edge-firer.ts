@@ -10,6 +10,13 @@ import { CalendarWebhookEvents } from './calendar-webhook-events';
 /** Start outcomes after which the span is part of the user's open block. */
 const JOINED_BLOCK = new Set(['opened', 'switched', 'merged']);
 
+/** An edge fired inside a group's transaction, with what to hand on after the commit. */
+interface Fired {
+  job: FireSpanEdgeJob;
+  result: FireResult;
+  webhookDeliveries: WebhookDeliveryTarget[];
+}
+
 export interface FireResult {
   outcome: string;
   updates: StatusUpdateEntity[];
@@ -39,24 +46,68 @@ export class SpanEdgeFirer {
     @Optional() private readonly calendarEvents?: CalendarWebhookEvents,
   ) {}
 
+  /** Fires one edge in its own transaction; throws what the firing threw. */
   async fire(job: FireSpanEdgeJob, now = new Date()): Promise<FireResult> {
-    let webhookDeliveries: WebhookDeliveryTarget[] = [];
-    const result = await this.scope.runSelfScoped(async (db) => {
-      // One statement: scope, the user's edge lock, the moved check, the claim and everything the decision reads.
-      const context = await this.spans.beginEdge(db, { userId: job.userId, spanId: job.spanId, edge: job.edge, atMs: job.at }, now);
-      if (context.outcome !== 'claimed') return { outcome: context.outcome, updates: [] };
-      const span = context.span;
-      const decided = job.edge === 'start' ? await this.start(db, context, now) : await this.end(db, context, now);
-      await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id));
-      if (this.calendarEvents) webhookDeliveries = await this.calendarEvents.record(db, span, job.edge, decided.outcome, context.subject);
-      const dnd = span.slackDnd ? this.dndAction(context, job.edge, decided.outcome) : null;
-      return dnd ? { ...decided, dnd } : decided;
-    });
-    this.logger.log({ spanId: job.spanId, userId: job.userId, edge: job.edge, outcome: result.outcome, dnd: result.dnd }, 'span edge fired');
-    await this.enqueue(result.updates);
-    if (result.dnd) await this.enqueueDnd({ userId: job.userId, spanId: job.spanId, action: result.dnd });
-    if (this.calendarEvents) await this.calendarEvents.dispatch(webhookDeliveries);
+    const [result] = await this.fireGroup([job], now);
+    if (result instanceof Error) throw result;
     return result;
+  }
+
+  /**
+   * Fires edges due together in ONE transaction (§41): one BEGIN/COMMIT and one WAL flush for the group, then one
+   * enqueue of all their sync jobs. Edges run in order of user, so two groups (two replicas, or two slots of one)
+   * take the users' edge locks in the same order and cannot deadlock; a user's edges keep their order. Each edge's
+   * first statement scopes the transaction to its own user, so row-level security still binds every statement to
+   * the user whose edge it is. If the group's transaction fails, every edge is fired again alone: one user's
+   * failure costs the others a retry, never their firing. Answers, per job in the order given, its result or error.
+   */
+  async fireGroup(jobs: FireSpanEdgeJob[], now = new Date()): Promise<(FireResult | Error)[]> {
+    const order = jobs.map((job, index) => ({ job, index })).sort((a, b) => (a.job.userId < b.job.userId ? -1 : a.job.userId > b.job.userId ? 1 : a.index - b.index));
+    let fired: Fired[];
+    try {
+      fired = await this.scope.runSelfScoped(async (db) => {
+        const done: Fired[] = [];
+        for (const { job } of order) done.push(await this.fireIn(db, job, now));
+        return done;
+      });
+    } catch (error) {
+      if (jobs.length === 1) return [error as Error];
+      this.logger.warn({ err: error, edges: jobs.length }, 'span edge group failed; firing its edges one by one');
+      // One after the other, on the group's one connection's worth of the pool (the reconcile and sweep keep theirs).
+      const alone: (FireResult | Error)[] = [];
+      for (const job of jobs) alone.push(await this.fire(job, now).catch((failure: unknown) => failure as Error));
+      return alone;
+    }
+    await this.afterCommit(fired);
+    const results: FireResult[] = new Array(jobs.length);
+    order.forEach(({ index }, position) => (results[index] = fired[position].result));
+    return results;
+  }
+
+  /** One edge's statements inside the group's transaction: its first statement scopes the transaction to its user. */
+  private async fireIn(db: EntityManager, job: FireSpanEdgeJob, now: Date): Promise<Fired> {
+    // One statement: scope, the user's edge lock, the moved check, the claim and everything the decision reads.
+    const context = await this.spans.beginEdge(db, { userId: job.userId, spanId: job.spanId, edge: job.edge, atMs: job.at }, now);
+    if (context.outcome !== 'claimed') return { job, result: { outcome: context.outcome, updates: [] }, webhookDeliveries: [] };
+    const span = context.span;
+    const decided = job.edge === 'start' ? await this.start(db, context, now) : await this.end(db, context, now);
+    // The edge's outcome and its webhook events (a calendar span's) in one statement.
+    const events = this.calendarEvents?.eventsFor(span, job.edge, decided.outcome, context.subject) ?? [];
+    const webhookDeliveries = await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id), events);
+    const dnd = span.slackDnd ? this.dndAction(context, job.edge, decided.outcome) : null;
+    return { job, result: dnd ? { ...decided, dnd } : decided, webhookDeliveries };
+  }
+
+  /** After the commit: the group's sync jobs in one enqueue, its DND jobs in one, its webhook deliveries in one. */
+  private async afterCommit(fired: Fired[]): Promise<void> {
+    for (const { job, result } of fired) {
+      this.logger.log({ spanId: job.spanId, userId: job.userId, edge: job.edge, outcome: result.outcome, dnd: result.dnd }, 'span edge fired');
+    }
+    await this.enqueue(fired.flatMap(({ result }) => result.updates));
+    const dnd = fired.flatMap(({ job, result }) => (result.dnd ? [{ userId: job.userId, spanId: job.spanId, action: result.dnd }] : []));
+    if (dnd.length > 0) await this.enqueueDnd(dnd);
+    const webhooks = fired.flatMap(({ webhookDeliveries }) => webhookDeliveries);
+    if (this.calendarEvents && webhooks.length > 0) await this.calendarEvents.dispatch(webhooks);
   }
 
   /**
@@ -86,8 +137,8 @@ export class SpanEdgeFirer {
     if (open.length === 0) {
       const platforms = this.spanUpdates.targets(context.configured, span);
       if (platforms.length === 0) return { outcome: 'no-platform', updates: [] };
-      const update = await this.spanUpdates.set(db, span, platforms, expiresAt, 'start');
-      await this.restores.openBlock(db, span.userId, platforms, span.id, update.id, update.seq);
+      // The update and the block's rows in one statement.
+      const update = await this.spanUpdates.set(db, span, platforms, expiresAt, 'start', this.restores.openBlockWith(span.id));
       return { outcome: 'opened', updates: [update] };
     }
     return this.switchTo(db, context, span, expiresAt, 'start');
@@ -110,9 +161,8 @@ export class SpanEdgeFirer {
       if (context.changedByUser.has(row.platform)) await this.restores.end(db, span.userId, row.platform, null, 'kept-user-status');
       else if (!row.capturedAt) await this.restores.end(db, span.userId, row.platform, null, 'never-applied');
       else {
-        const update = await this.spanUpdates.restore(db, span, row, now);
-        await this.restores.end(db, span.userId, row.platform, update.id, 'restoring');
-        updates.push(update);
+        // The restore update and the block row's end in one statement.
+        updates.push(await this.spanUpdates.restore(db, span, row, now, this.restores.endRestoringWith(row.platform)));
       }
     }
     return { outcome: updates.length > 0 ? 'restored' : 'nothing-restored', updates };
@@ -136,8 +186,8 @@ export class SpanEdgeFirer {
    * After the commit. Unlike a status update a DND request has no outbox: if Redis is down now it is lost, which
    * costs little, since a snooze lasts only the span's remaining minutes and ends by itself.
    */
-  private async enqueueDnd(job: SlackDndJob): Promise<void> {
-    await this.dndProducer.enqueue([job]).catch((error: unknown) => this.logger.warn({ err: error, spanId: job.spanId }, 'DND job not enqueued'));
+  private async enqueueDnd(jobs: SlackDndJob[]): Promise<void> {
+    await this.dndProducer.enqueue(jobs).catch((error: unknown) => this.logger.warn({ err: error, spanIds: jobs.map((job) => job.spanId) }, 'DND job not enqueued'));
   }
 
   /** After the commit; if Redis is down the outbox sweep enqueues them later. */

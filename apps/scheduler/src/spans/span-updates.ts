@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SpanRestore, SpanRow, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
+import { AlongsideUpdate, SpanRestore, SpanRow, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
 import { EntityManager } from 'typeorm';
 
 /**
@@ -15,8 +15,11 @@ export class SpanUpdates {
     return span.platforms ? configured.filter((platform) => span.platforms!.includes(platform)) : configured;
   }
 
-  /** Shows the span's status on `platforms` until `expiresAt` (the block's end, so a platform clears it if we are down). */
-  async set(db: EntityManager, span: SpanRow, platforms: string[], expiresAt: Date | null, edge: string): Promise<StatusUpdateEntity> {
+  /**
+   * Shows the span's status on `platforms` until `expiresAt` (the block's end, so a platform clears it if we are down).
+   * `alongside`: a write of the block's that needs the update, made by the same statement.
+   */
+  async set(db: EntityManager, span: SpanRow, platforms: string[], expiresAt: Date | null, edge: string, alongside?: AlongsideUpdate): Promise<StatusUpdateEntity> {
     const { update } = await this.updates.create(db, {
       userId: span.userId,
       kind: 'set',
@@ -32,7 +35,7 @@ export class SpanUpdates {
       source: span.source,
       templateId: span.templateId ?? null,
       templateName: span.templateName ?? null,
-    });
+    }, alongside);
     return update;
   }
 
@@ -40,7 +43,7 @@ export class SpanUpdates {
    * Puts back what one platform showed before the block: that status with its original expiry while that is
    * still ahead, else a clear.
    */
-  async restore(db: EntityManager, span: SpanRow, row: SpanRestore, now: Date): Promise<StatusUpdateEntity> {
+  async restore(db: EntityManager, span: SpanRow, row: SpanRestore, now: Date, alongside?: AlongsideUpdate): Promise<StatusUpdateEntity> {
     const { emoji, message, expiresAt } = row.previous;
     const hadStatus = (emoji || message) && (expiresAt === null || expiresAt > now);
     const { update } = await this.updates.create(db, {
@@ -56,7 +59,7 @@ export class SpanUpdates {
       requestFingerprint: null,
       requestId: `span.${span.id}.restore`,
       source: span.source,
-    });
+    }, alongside);
     return update;
   }
 }

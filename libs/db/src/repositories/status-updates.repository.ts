@@ -88,6 +88,15 @@ export const toStatusUpdate = (row: StatusUpdateRow): StatusUpdateEntity =>
     createdAt: row.created_at,
   });
 
+/**
+ * A further data-modifying step of the statement that records an update: a CTE body that may read `created` (the
+ * stored update row), its parameters numbered from $16 (§41: the span engine's block row with its update).
+ */
+export interface AlongsideUpdate {
+  sql: string;
+  parameters: unknown[];
+}
+
 /** Every method takes the user-scoped transaction (UserScope) it runs in. */
 @Injectable()
 export class StatusUpdatesRepository {
@@ -95,7 +104,7 @@ export class StatusUpdatesRepository {
    * Records an update and one pending delivery per platform. Call it inside a transaction: a taken
    * Idempotency-Key aborts it with IdempotencyKeyTakenError.
    */
-  async create(manager: EntityManager, input: NewStatusUpdate): Promise<StatusUpdateWithDeliveries> {
+  async create(manager: EntityManager, input: NewStatusUpdate, alongside?: AlongsideUpdate): Promise<StatusUpdateWithDeliveries> {
     try {
       if (input.idempotencyKey) {
         // A key older than the window may be reused: forget it on the old row.
@@ -115,7 +124,7 @@ export class StatusUpdatesRepository {
          ), deliveries AS (
            INSERT INTO status_deliveries (update_id, platform, user_id)
            SELECT created.id, platform, created.user_id FROM created, unnest(created.platforms) AS platform
-         )
+         )${alongside ? `, alongside AS (${alongside.sql})` : ''}
          SELECT * FROM created`,
         [
           input.userId,
@@ -133,6 +142,7 @@ export class StatusUpdatesRepository {
           input.templateId ?? null,
           input.templateName ?? null,
           input.platformOverrides ? JSON.stringify(input.platformOverrides) : null,
+          ...(alongside?.parameters ?? []),
         ],
       )) as StatusUpdateRow[];
       const update = toStatusUpdate(row);

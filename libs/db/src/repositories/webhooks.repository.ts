@@ -64,6 +64,26 @@ export interface WebhookDeliveryRow {
 }
 
 /** A delivery just recorded (or found overdue): enough to enqueue its job under the endpoint's scope. */
+/** An event to record, as `statusync_webhook_emit` takes it. */
+export interface WebhookEventRecord {
+  type: string;
+  key: string;
+  payload: string;
+}
+
+/**
+ * The SELECT recording `events` (one `statusync_webhook_emit` each) and answering their deliveries, with its
+ * parameters numbered from `$first`: for emitMany, and for a statement that records events together with the change
+ * they report (SpansRepository.settleEdge).
+ */
+export function webhookEmitSelect(events: WebhookEventRecord[], first: number): { sql: string; parameters: string[] } {
+  const parts = events.map(
+    (_, index) =>
+      `SELECT delivery_id AS "deliveryId", webhook_id AS "webhookId", owner_id AS "ownerId", org_id AS "orgId", 0 AS replays FROM statusync_webhook_emit($${first + index * 3}, $${first + index * 3 + 1}, $${first + index * 3 + 2})`,
+  );
+  return { sql: parts.join(' UNION ALL '), parameters: events.flatMap((event) => [event.type, event.key, event.payload]) };
+}
+
 export interface WebhookDeliveryTarget {
   deliveryId: string;
   webhookId: string;
@@ -176,13 +196,10 @@ export class WebhooksRepository {
    * Records one delivery per subscribed active endpoint (the scoped user's personal ones and their org's) for each
    * event, in one statement; an event key already recorded for an endpoint records nothing new.
    */
-  async emitMany(db: EntityManager, events: { type: string; key: string; payload: string }[]): Promise<WebhookDeliveryTarget[]> {
+  async emitMany(db: EntityManager, events: WebhookEventRecord[]): Promise<WebhookDeliveryTarget[]> {
     if (events.length === 0) return [];
-    const parts = events.map(
-      (_, index) =>
-        `SELECT delivery_id AS "deliveryId", webhook_id AS "webhookId", owner_id AS "ownerId", org_id AS "orgId", 0 AS replays FROM statusync_webhook_emit($${index * 3 + 1}, $${index * 3 + 2}, $${index * 3 + 3})`,
-    );
-    return (await db.query(parts.join(' UNION ALL '), events.flatMap((event) => [event.type, event.key, event.payload]))) as WebhookDeliveryTarget[];
+    const { sql, parameters } = webhookEmitSelect(events, 1);
+    return (await db.query(sql, parameters)) as WebhookDeliveryTarget[];
   }
 
   /** A delivery to one endpoint only (the test ping), whatever it subscribes to. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { AlongsideUpdate } from '../status-updates.repository';
 
 /** One platform's part of a user's open block of merged spans. */
 export interface SpanRestore {
@@ -53,14 +54,29 @@ export const toRestore = (row: SpanRestoreDbRow): SpanRestore => ({
  */
 @Injectable()
 export class SpanRestoresRepository {
-  async openBlock(db: EntityManager, userId: string, platforms: string[], spanId: string, setUpdateId: string, openedSeq: string): Promise<void> {
-    await db.query(
-      `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq)
-       SELECT $1, platform, $3, $4, $4, $5 FROM unnest($2::text[]) AS platform
-       ON CONFLICT (user_id, platform) DO UPDATE SET shown_span_id = $3, set_update_id = $4, shown_update_id = $4, opened_seq = $5, captured_at = NULL,
-         prev_emoji = NULL, prev_message = NULL, prev_expires_at = NULL, ended_at = NULL, restore_update_id = NULL, outcome = NULL`,
-      [userId, platforms, spanId, setUpdateId, openedSeq],
-    );
+  /**
+   * Opens a block (replacing the user's last one per platform) as a step of the statement recording its opening
+   * update (StatusUpdatesRepository.create's `alongside`, §41): one row per platform of that update, which is the
+   * block's opener and shown update.
+   */
+  openBlockWith(spanId: string): AlongsideUpdate {
+    return {
+      sql: `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq)
+            SELECT created.user_id, platform, $16::uuid, created.id, created.id, created.seq FROM created, unnest(created.platforms) AS platform
+            ON CONFLICT (user_id, platform) DO UPDATE SET shown_span_id = EXCLUDED.shown_span_id, set_update_id = EXCLUDED.set_update_id,
+              shown_update_id = EXCLUDED.shown_update_id, opened_seq = EXCLUDED.opened_seq, captured_at = NULL, prev_emoji = NULL,
+              prev_message = NULL, prev_expires_at = NULL, ended_at = NULL, restore_update_id = NULL, outcome = NULL`,
+      parameters: [spanId],
+    };
+  }
+
+  /** `end` with outcome `restoring` as a step of the statement recording the restore update for `platform` (§41). */
+  endRestoringWith(platform: string): AlongsideUpdate {
+    return {
+      sql: `UPDATE span_restores r SET ended_at = now(), restore_update_id = created.id, outcome = 'restoring'
+            FROM created WHERE r.user_id = created.user_id AND r.platform = $16::text`,
+      parameters: [platform],
+    };
   }
 
   /** Another span of the block now shows on `platforms`; the previous status captured at the block's start stays. */

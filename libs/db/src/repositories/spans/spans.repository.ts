@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { WebhookDeliveryTarget, webhookEmitSelect, WebhookEventRecord } from '../webhooks.repository';
 import { SpanEdgeContext, SpanEdgeNotClaimed, toSpanEdgeContext } from './span-edge-context';
 import { rowsOf, SpanDbRow, toSpan } from './span-rows';
 import type { DueEdge, ReplaceResult, ReplaceSpans, SpanEdge, SpanRow, SpanSource } from './span-types';
@@ -105,8 +106,18 @@ export class SpansRepository {
     return toSpanEdgeContext(row.answer);
   }
 
-  async settleEdge(db: EntityManager, spanId: string, edge: SpanEdge, outcome: string, updateIds: string[]): Promise<void> {
-    await db.query(`UPDATE span_edges SET outcome = $3, update_ids = $4 WHERE span_id = $1 AND edge = $2`, [spanId, edge, outcome, updateIds]);
+  /**
+   * Records the claimed edge's outcome and, in the same statement, the webhook events that report it (§41: one
+   * round trip instead of two); answers the events' deliveries, to hand to the queue after the commit.
+   */
+  async settleEdge(db: EntityManager, spanId: string, edge: SpanEdge, outcome: string, updateIds: string[], events: WebhookEventRecord[] = []): Promise<WebhookDeliveryTarget[]> {
+    const settle = `UPDATE span_edges SET outcome = $3, update_ids = $4 WHERE span_id = $1 AND edge = $2`;
+    if (events.length === 0) {
+      await db.query(settle, [spanId, edge, outcome, updateIds]);
+      return [];
+    }
+    const emit = webhookEmitSelect(events, 5);
+    return (await db.query(`WITH settled AS (${settle}) ${emit.sql}`, [spanId, edge, outcome, updateIds, ...emit.parameters])) as WebhookDeliveryTarget[];
   }
 
   async edgesOf(db: EntityManager, spanId: string): Promise<{ edge: SpanEdge; outcome: string; updateIds: string[] }[]> {
