@@ -21,7 +21,7 @@ module.exports = {
     'libs/core': { lines: 97, branches: 92 }, // 98.56 / 93.44
     'libs/db': { lines: 97, branches: 91 }, // 98.3 / 92.48
     'libs/platforms': { lines: 97, branches: 94 }, // 98.74 / 95.72
-    'libs/queue': { lines: 98, branches: 92 }, // 99.37 / 93.85
+    'libs/queue': { lines: 98, branches: 95 }, // 99.37 / 93.85; with the best-effort enqueue tests (§40): 99.54 / 96.55
     all: { lines: 97, branches: 91 }, // 98.59 / 92.92
   },
 };

@@ -23,9 +23,8 @@ module.exports = {
   collectCoverageFrom: ['<rootDir>/apps/*/src/**/*.ts', '<rootDir>/libs/*/src/**/*.ts', '!**/*.spec.ts'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'] },
-    // Multi-process tests: a test that starts a service of its own needs more than Jest's 5 s on a loaded 2-core
-    // machine. Waits inside tests carry their own deadlines (waitFor), so this only bounds a test that hangs.
-    { ...common, displayName: 'e2e', testTimeout: 30_000, testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
+    // Multi-process tests, with a 30 s bound per test (test/support/e2e-timeout.ts says why it is set there).
+    { ...common, displayName: 'e2e', setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'], testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // The OpenAPI-driven fuzzer (test/fuzz) runs the built services like the e2e tests, on the same harness.
     { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.fuzz-spec.ts'], globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
     // The middle tier: services and repositories in-process against the real Postgres and Redis (no HTTP), on a

@@ -64,10 +64,17 @@ function servicesToIstanbul() {
   execFileSync(c8, args, { cwd: ROOT, stdio: 'inherit' });
 }
 
+/** Every coverage-final.json under paths.jest: each Jest process of the run writes its own (scripts/test.js). */
+function jestReports() {
+  if (!existsSync(paths.jest)) return [];
+  return readdirSync(paths.jest, { recursive: true })
+    .filter((name) => String(name).endsWith('coverage-final.json'))
+    .map((name) => join(paths.jest, String(name)));
+}
+
 function mergedMap() {
   const map = libCoverage.createCoverageMap({});
-  for (const dir of [paths.jest, paths.services]) {
-    const file = join(dir, 'coverage-final.json');
+  for (const file of [...jestReports(), join(paths.services, 'coverage-final.json')]) {
     if (existsSync(file)) map.merge(JSON.parse(readFileSync(file, 'utf8')));
   }
   // Only our sources (the in-process run also saw test helpers and fakes), and only those with code to run.

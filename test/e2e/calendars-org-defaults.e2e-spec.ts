@@ -20,7 +20,7 @@ describe('org calendar defaults: admins set them, members\' calendars start from
 
   beforeAll(async () => {
     ics = await IcsFake.start();
-    stack = await startStack('calendar-defaults', { env: { ALLOW_PRIVATE_URLS: 'true' }, services: ['api-gateway'] });
+    stack = await startStack('calendar-defaults', { ownSchema: true, env: { ALLOW_PRIVATE_URLS: 'true' }, services: ['api-gateway'] });
     admin = inOrg(await newUser(stack, []), 'acme', 'admin');
     member = inOrg(await newUser(stack, []), 'acme');
     outsider = inOrg(await newUser(stack, []), 'globex', 'admin');
@@ -61,7 +61,7 @@ describe('org calendar defaults: admins set them, members\' calendars start from
   }, 60_000);
 
   it('row-level security: another org cannot read or change the defaults as the app role', async () => {
-    const app = await connectAsApp();
+    const app = await connectAsApp(stack.schema);
     try {
       await app.query('BEGIN');
       await app.query(`SELECT set_config('statusync.org_id', 'globex', true), set_config('statusync.role', 'admin', true)`);

@@ -15,6 +15,7 @@ describe('calendar poller: reads resume from Postgres after the queue is lost', 
   beforeAll(async () => {
     ics = await IcsFake.start();
     stack = await startStack('calendars-reconcile', {
+      ownSchema: true,
       services: ['api-gateway', 'calendar-poller'],
       env: { ALLOW_PRIVATE_URLS: 'true', CALENDAR_POLL_INTERVAL_MS: '1000' },
     });

@@ -30,6 +30,7 @@ describe('calendars: every refusal is a 4xx naming the field and changes nothing
   beforeAll(async () => {
     ics = await IcsFake.start();
     stack = await startStack('calendars-refusals', {
+      ownSchema: true,
       services: ['api-gateway', 'calendar-poller'],
       env: { ALLOW_PRIVATE_URLS: 'true' },
     });

@@ -32,6 +32,7 @@ describe('calendars: connect an ICS feed, first read, preview, polling with ETag
   beforeAll(async () => {
     ics = await IcsFake.start();
     stack = await startStack('calendars', {
+      ownSchema: true,
       services: ['api-gateway', 'calendar-poller'],
       env: { ALLOW_PRIVATE_URLS: 'true', CALENDAR_POLL_INTERVAL_MS: '1000', CALENDAR_MAX_BYTES: '100000' },
     });

@@ -1,7 +1,6 @@
 import { NO_CONTROL_CHARACTERS } from '../../libs/platforms/src/status-format';
 import { ApiResponse, RequestOptions } from '../support/api-client';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
-import { E2E } from '../support/test-env';
 
 const UPDATE = '/api/v1/status/update';
 const PRESET = '/api/v1/status/presets/busy';
@@ -30,22 +29,22 @@ describe('hostile input: refused with 4xx (never 5xx), never stored, never rende
   let writer: TestUser;
 
   beforeAll(async () => {
-    stack = await startStack('hostile');
+    stack = await startStack('hostile', { ownSchema: true });
     [victim, writer] = await Promise.all([newUser(stack), newUser(stack)]);
   }, 60_000);
 
   afterAll(() => stack?.stop());
 
-  /** Every row of every table in the run's schema, plus every platform write the fakes received. */
+  /** Every row of every table in the stack's own schema, plus every platform write the fakes received. */
   async function footprint() {
     const tables = await stack.db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
-      [E2E.schema],
+      [stack.schema],
     );
     const digests: Record<string, string> = {};
     for (const { table_name: table } of tables.rows) {
       const { rows } = await stack.db.query<{ n: number; digest: string }>(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS digest FROM "${E2E.schema}"."${table}" t`,
+        `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS digest FROM "${stack.schema}"."${table}" t`,
       );
       digests[table] = `${rows[0].n}:${rows[0].digest}`;
     }

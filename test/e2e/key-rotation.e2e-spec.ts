@@ -3,10 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { keyIdOf } from '../../libs/core/src/crypto/key-id';
 import { TokenCipher } from '../../libs/core/src/crypto/token-cipher';
-import { runMigrations } from '../../libs/db/src/migrate';
 import { ApiClient } from '../support/api-client';
-import { testDb } from '../support/test-db';
-import { E2E } from '../support/test-env';
 import { ServiceProcess } from '../support/services';
 import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
 
@@ -47,21 +44,15 @@ describe('token encryption key rotation (npm run keys:rotate)', () => {
     expect((await settled(stack, user, answer.body.id)).state).toBe('succeeded');
   };
 
-  // Rotation re-encrypts every row it can see, so it gets a schema of its own, not the run's shared one.
-  const schema = `${E2E.schema}_rotation`;
-
   beforeAll(async () => {
-    await runMigrations({ url: E2E.databaseUrl, schema, poolSize: 2 });
-    stack = await startStack('rotation', { schema, env: { TOKEN_ENCRYPTION_KEY: OLD_KEY } });
+    // Rotation re-encrypts every row it can see, so it gets a schema of its own, not the run's shared one.
+    stack = await startStack('rotation', { ownSchema: true, env: { TOKEN_ENCRYPTION_KEY: OLD_KEY } });
     users = [await newUser(stack), await newUser(stack), await newUser(stack)];
   }, 90_000);
 
   afterAll(async () => {
     await Promise.all(started.map((service) => service.stop()));
     await stack?.stop();
-    const db = testDb();
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await db.end();
   });
 
   it('re-encrypts every token with the newest key while the services keep working, and is resumable', async () => {

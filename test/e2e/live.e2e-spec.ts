@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { liveStreamKey } from '@statusync/queue';
+import { Redis } from 'ioredis';
 import { newOrgUser } from '../support/org-users';
 import { SseClient } from '../support/sse-client';
 import { ServiceProcess } from '../support/services';
-import { settled, startStack, TestStack, TestUser } from '../support/stack';
+import { settled, startStack, TestStack, TestUser, userIdOf } from '../support/stack';
+import { E2E } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
 describe('live: SSE streams of a team and of my own updates', () => {
@@ -77,5 +80,25 @@ describe('live: SSE streams of a team and of my own updates', () => {
     await waitFor(() => resumed.events.length >= 2, 'the replay');
     expect(resumed.events.slice(0, 2).map((e) => e.id)).toEqual(forUpdate.slice(1).map((e) => e.id));
     expect(new Set(resumed.events.map((e) => e.id)).size).toBe(resumed.events.length);
+  });
+
+  it('tells a client resuming from an event its stream no longer holds to read everything again, then goes on live', async () => {
+    const mine = await open(`${stack.api.baseUrl}/api/v1/status/stream`, bob.jwt);
+    await waitFor(() => mine.comments.includes('connected'), 'the stream to open');
+    const first = await stack.api.post('/api/v1/status/update', bob.jwt, { emoji: ':tea:', message: 'Tea' });
+    const seen = await waitFor(() => mine.events.find((e) => e.event === 'accepted' && JSON.parse(e.data).updateId === first.body.id), 'the accepted event');
+    await settled(stack, bob, first.body.id);
+    // What an hour of trimming does to a stream: every entry up to now is gone.
+    const userId = await userIdOf(stack, bob);
+    const redis = new Redis(E2E.redisUrl);
+    await redis.xtrim(liveStreamKey(stack.queuePrefix, 'user', userId), 'MAXLEN', 0).finally(() => redis.disconnect());
+
+    const resumed = await open(`${secondGateway.url}/api/v1/status/stream`, bob.jwt, seen.id);
+    const resync = await waitFor(() => resumed.events.find((e) => e.event === 'resync'), 'the resync event');
+    expect(JSON.parse(resync.data)).toEqual({ reason: 'events_trimmed' });
+    const next = await stack.api.post('/api/v1/status/update', bob.jwt, { emoji: ':coffee:', message: 'Coffee again' });
+    await waitFor(() => resumed.events.some((e) => e.event === 'accepted' && JSON.parse(e.data).updateId === next.body.id), 'live events after the resync');
+    expect(resumed.events[0].event).toBe('resync');
+    await settled(stack, bob, next.body.id);
   });
 });

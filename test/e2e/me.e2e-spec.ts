@@ -8,7 +8,7 @@ describe('GET/PATCH /me: time zone and working hours', () => {
   let user: TestUser;
 
   beforeAll(async () => {
-    stack = await startStack('me', { services: ['api-gateway'] });
+    stack = await startStack('me', { ownSchema: true, services: ['api-gateway'] });
     user = await newUser(stack, []);
   }, 60_000);
 

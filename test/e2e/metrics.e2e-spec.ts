@@ -35,7 +35,7 @@ describe('/metrics', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startStack('metrics', { env: { METRICS_TOKEN: TOKEN } });
+    stack = await startStack('metrics', { ownSchema: true, env: { METRICS_TOKEN: TOKEN } });
     // One at a time: four services booting at once on a busy 2-core machine can outlast the ready timeout.
     for (const name of ['scheduler', 'calendar-poller'] as const) stack.services[name] = await stack.startService(name);
   }, 120_000);

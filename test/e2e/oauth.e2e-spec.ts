@@ -4,7 +4,7 @@ import { TokenCipher } from '../../libs/core/src/crypto/token-cipher';
 import { ApiResponse, RESPONSES_SEEN } from '../support/api-client';
 import { mintJwt } from '../support/jwt';
 import { approveAt, ProviderRedirect } from '../support/oauth-browser';
-import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
+import { newUser, settled, startStack, TestStack, TestUser, userIdOf } from '../support/stack';
 import { E2E } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
@@ -73,7 +73,6 @@ describe('connect with OAuth', () => {
     url.searchParams.set(name, value);
     return url;
   };
-  const userIdOf = async (user: TestUser): Promise<string> => (await stack.db.query(`SELECT id FROM users WHERE subject = $1`, [user.subject])).rows[0].id;
   const rowOf = async (user: TestUser, platform: Platform) =>
     (
       await stack.db.query(
@@ -350,7 +349,7 @@ describe('connect with OAuth', () => {
       expect(reused.status).toBe(422);
       expect(reused.body).toMatchObject({ platform, platformError: code });
       expect(await listed(user)).toEqual(before);
-      const events = await stack.db.query(`SELECT event FROM audit_events WHERE user_id = $1`, [await userIdOf(user)]);
+      const events = await stack.db.query(`SELECT event FROM audit_events WHERE user_id = $1`, [await userIdOf(stack, user)]);
       expect(events.rows).toEqual([{ event: 'oauth.connected' }]);
     });
 
@@ -451,7 +450,7 @@ describe('connect with OAuth', () => {
 
       expect(stack.slack.profileWrites(user.slackUserId)).toEqual([]);
       expect((await listed(user))[0]).toMatchObject({ platform: 'slack', state: 'reauth_required', reauthReason: 'token refresh failed: invalid_refresh_token' });
-      const events = await stack.db.query(`SELECT event, details FROM audit_events WHERE user_id = $1 ORDER BY id`, [await userIdOf(user)]);
+      const events = await stack.db.query(`SELECT event, details FROM audit_events WHERE user_id = $1 ORDER BY id`, [await userIdOf(stack, user)]);
       expect(events.rows.map((e) => e.event)).toEqual(['oauth.connected', 'oauth.refresh_failed']);
       // Later updates fail fast until the person connects again; connecting again clears it.
       expect(await pushSlack(user, 'Still not')).toMatchObject({ state: 'failed', errorCode: 'reauth_required' });

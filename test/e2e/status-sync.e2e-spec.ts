@@ -69,7 +69,8 @@ describe('one API call updates GitHub and Slack', () => {
     const accepted = await stack.api.post('/api/v1/status/update', user.jwt, { message: 'Slack only', emoji: ':coffee:', platforms: ['slack'] });
     expect(accepted.status).toBe(202);
     expect(Object.keys(accepted.body.platforms)).toEqual(['slack']);
-    await settled(stack, user, accepted.body.id);
+    // The outcome first: when the profile below is wrong, this says whether (and why) the delivery failed.
+    expect((await settled(stack, user, accepted.body.id)).platforms).toEqual({ slack: expect.objectContaining({ state: 'succeeded', errorCode: null }) });
     expect(stack.slack.profileOf(user.slackUserId).status_text).toBe('Slack only');
     expect(stack.github.mutations(user.githubLogin)).toHaveLength(0);
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { connectAsApp } from '../support/app-role';
 import { asScope, newOrgUser } from '../support/org-users';
-import { settled, startStack, TestStack, TestUser } from '../support/stack';
+import { settled, startStack, TestStack, TestUser, userIdOf } from '../support/stack';
 import { waitFor } from '../support/wait-for';
 
 describe('teams: org-scoped CRUD, members, availability and drift', () => {
@@ -13,7 +13,7 @@ describe('teams: org-scoped CRUD, members, availability and drift', () => {
   let admin: TestUser, alice: TestUser, bob: TestUser, carol: TestUser, otherAdmin: TestUser, loner: TestUser;
   let teamId: string;
 
-  const idOf = async (user: TestUser) => (await stack.db.query(`SELECT id FROM users WHERE subject = $1`, [user.subject])).rows[0].id as string;
+  const idOf = (user: TestUser) => userIdOf(stack, user);
   const counts = async () => (await stack.db.query(`SELECT (SELECT count(*) FROM teams) AS teams, (SELECT count(*) FROM team_members) AS members, (SELECT count(*) FROM users) AS users`)).rows[0];
   const put = (path: string, jwt: string) => stack.api.request('PUT', path, { token: jwt });
   const patch = (path: string, jwt: string, body: unknown) => stack.api.request('PATCH', path, { token: jwt, body });
@@ -21,7 +21,7 @@ describe('teams: org-scoped CRUD, members, availability and drift', () => {
   const memberView = async (user: TestUser) => ((await availability(admin.jwt, '?limit=200')).body.items as any[]).find((m) => m.subject === user.subject);
 
   beforeAll(async () => {
-    stack = await startStack('teams');
+    stack = await startStack('teams', { ownSchema: true });
     [admin, alice, bob, carol, otherAdmin, loner] = await Promise.all([
       newOrgUser(stack, orgA, 'admin', []),
       newOrgUser(stack, orgA, 'member'),
@@ -30,7 +30,7 @@ describe('teams: org-scoped CRUD, members, availability and drift', () => {
       newOrgUser(stack, orgB, 'admin', []),
       newOrgUser(stack, null, 'member', []),
     ]);
-    app = await connectAsApp();
+    app = await connectAsApp(stack.schema);
   }, 90_000);
 
   afterAll(async () => {

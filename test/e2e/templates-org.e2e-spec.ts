@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { inOrg, patch, refusedUnchanged, TEMPLATES } from '../support/templates-helpers';
-import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
+import { newUser, settled, startStack, TestStack, TestUser, userIdOf } from '../support/stack';
 import { connectAsApp } from '../support/app-role';
 
 const PRESETS = '/api/v1/status/presets';
@@ -13,7 +13,7 @@ describe('org templates and presets: admins write, members read and apply, other
   let orgBusy: { id: string };
 
   beforeAll(async () => {
-    stack = await startStack('templates-org');
+    stack = await startStack('templates-org', { ownSchema: true });
     admin = inOrg(await newUser(stack), 'acme', 'admin');
     member = inOrg(await newUser(stack), 'acme');
     outsider = inOrg(await newUser(stack), 'globex', 'admin');
@@ -84,10 +84,10 @@ describe('org templates and presets: admins write, members read and apply, other
 
   describe('row-level security as the services\' role', () => {
     let app: Client;
-    const idOf = async (user: TestUser) => (await stack.db.query(`SELECT id FROM users WHERE subject = $1`, [user.subject])).rows[0].id as string;
+    const idOf = (user: TestUser) => userIdOf(stack, user);
 
     beforeAll(async () => {
-      app = await connectAsApp();
+      app = await connectAsApp(stack.schema);
     });
     afterAll(() => app?.end());
 

@@ -9,7 +9,7 @@ describe('templates: create, list, apply, override, delete', () => {
 
   beforeAll(async () => {
     // The Slack workspace has one custom emoji, as a real one might.
-    stack = await startStack('templates', { fakes: { slack: { emoji: [...DEFAULT_SLACK_EMOJI, 'party-parrot'] } } });
+    stack = await startStack('templates', { ownSchema: true, fakes: { slack: { emoji: [...DEFAULT_SLACK_EMOJI, 'party-parrot'] } } });
     user = await newUser(stack);
     const zone = await patch(stack, '/api/v1/me', user.jwt, { timeZone: 'Asia/Kolkata' });
     if (zone.status !== 200) throw new Error(`PATCH /me: ${zone.status} ${zone.text}`);

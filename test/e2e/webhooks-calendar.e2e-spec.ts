@@ -18,6 +18,7 @@ describe('calendar meeting webhooks', () => {
     ics = await IcsFake.start();
     receiver = await WebhookReceiver.start();
     stack = await startStack('webhooks-calendar', {
+      ownSchema: true,
       services: ['api-gateway', 'sync-worker', 'scheduler', 'calendar-poller'],
       env: { ALLOW_PRIVATE_URLS: 'true', CALENDAR_POLL_INTERVAL_MS: '2000', SCHEDULE_RECONCILE_INTERVAL_MS: '1000' },
     });

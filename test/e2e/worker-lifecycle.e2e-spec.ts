@@ -1,6 +1,8 @@
+import { liveStreamKey } from '@statusync/queue';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { ServiceProcess } from '../support/services';
-import { newUser, settled, startStack, TestStack, TestUser } from '../support/stack';
+import { newUser, settled, startStack, TestStack, TestUser, userIdOf } from '../support/stack';
 import { E2E } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
@@ -13,9 +15,10 @@ describe('worker lifecycle', () => {
   let stack: TestStack;
   const queues: Record<'github' | 'slack', Queue> = {} as never;
   let running: ServiceProcess[] = [];
+  const liveRedis = new Redis(E2E.redisUrl);
 
   beforeAll(async () => {
-    stack = await startStack('lifecycle', { services: ['api-gateway'] });
+    stack = await startStack('lifecycle', { ownSchema: true, services: ['api-gateway'] });
     for (const platform of ['github', 'slack'] as const) {
       queues[platform] = new Queue(`status-sync-${platform}`, { connection: { url: E2E.redisUrl }, prefix: stack.queuePrefix });
     }
@@ -31,6 +34,7 @@ describe('worker lifecycle', () => {
 
   afterAll(async () => {
     await Promise.all(Object.values(queues).map((queue) => queue?.close()));
+    liveRedis.disconnect();
     await stack?.stop();
   });
 
@@ -87,6 +91,10 @@ describe('worker lifecycle', () => {
     expect(await syncLogs(id, 'slack')).toEqual([{ attempt: 1, outcome: 'succeeded', error_code: null }]);
     expect(await jobState('slack', id)).toBe('completed');
     expect(stack.slack.profileOf(user.slackUserId).status_text).toBe('Finishing before shutdown');
+    // Its live event went out too: the worker's Redis clients close after its jobs, not before them.
+    const events = (await liveRedis.xrange(liveStreamKey(stack.queuePrefix, 'user', await userIdOf(stack, user)), '-', '+')).map(([, fields]) => JSON.parse(fields[1]));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'delivery', updateId: id, platform: 'slack', state: 'succeeded' }));
+    expect(worker.logs()).not.toContain('live event not published');
     // The last words of a graceful shutdown reach the log file.
     expect(worker.logs()).toContain('workers closed; in-flight jobs finished');
   }, 20_000);

@@ -1,7 +1,5 @@
-import { loadConfig } from '@statusync/core';
-import { LIVE_FIELD, LivePublisher, liveStreamKey, LIVE_STREAM_TTL_SECONDS, UserLiveEvent } from '@statusync/queue';
-import { Redis } from 'ioredis';
-import { E2E, queuePrefixFor } from '../support/test-env';
+import { LIVE_FIELD, liveStreamKey, LIVE_STREAM_TTL_SECONDS, UserLiveEvent } from '@statusync/queue';
+import { livePublisherWorld } from './support/live-publisher-world';
 
 /**
  * Middle tier (real Redis): the worker publishes each settled job's live event as single commands that the client
@@ -9,25 +7,9 @@ import { E2E, queuePrefixFor } from '../support/test-env';
  * user's stream and every team's, with the idle TTL; the gateway's batched path (appendTo) writes the same entries.
  */
 describe('LivePublisher (auto-pipelined stream writes)', () => {
-  const prefix = queuePrefixFor('live-publisher');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: E2E.databaseUrl, REDIS_URL: E2E.redisUrl, QUEUE_PREFIX: prefix, JWT_SECRET: E2E.jwtSecret, TOKEN_ENCRYPTION_KEY: E2E.encryptionKey });
-  const publisher = new LivePublisher(config);
-  const redis = new Redis(E2E.redisUrl);
+  const { prefix, publisher, redis } = livePublisherWorld('live-publisher');
   const event = (i: number): UserLiveEvent => ({ type: 'delivery', updateId: `update-${i}`, platform: 'slack', state: 'succeeded', errorCode: null });
   const entries = async (key: string) => (await redis.xrange(key, '-', '+')).map(([, fields]) => JSON.parse(fields[fields.indexOf(LIVE_FIELD) + 1]));
-
-  // Its client connects in the background and, offline queue off, drops events until then: wait for it.
-  beforeAll(async () => {
-    const client = (publisher as unknown as { redis: Redis }).redis;
-    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await publisher.onModuleDestroy();
-    redis.disconnect();
-  });
 
   it('events published in the same turn each reach the user stream and every team stream, with the TTL', async () => {
     const users = Array.from({ length: 50 }, (_, i) => ({ userId: `user-${i}`, subject: `subject-${i}`, teamIds: i % 2 === 0 ? ['team-even', `team-${i}`] : [] }));

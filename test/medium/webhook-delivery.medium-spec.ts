@@ -138,7 +138,7 @@ describe('webhook delivery processor', () => {
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
-      await producer.onModuleDestroy();
+      await producer.onApplicationShutdown();
     }
   });
 

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { runMigrations } from '../../libs/db/src/migrate';
 import { GithubFake, GithubFakeOptions } from '../fakes/github-fake';
 import { SlackFake, SlackFakeOptions } from '../fakes/slack-fake';
 import { ApiClient } from './api-client';
 import { mintJwt } from './jwt';
 import { ServiceName, ServiceProcess, startServices, stackEnv, stopAll } from './services';
 import { testDb } from './test-db';
-import { queuePrefixFor } from './test-env';
+import { E2E, queuePrefixFor } from './test-env';
 import { waitFor } from './wait-for';
 
 export interface StackSettings {
@@ -15,8 +16,14 @@ export interface StackSettings {
   slackWritesPerMinute?: number;
   /** Extra start options of the fakes (OAuth clients, token lifetimes, ...). */
   fakes?: { github?: GithubFakeOptions; slack?: SlackFakeOptions };
-  /** A schema of its own (already migrated), for tests that act on every row, such as key rotation. */
-  schema?: string;
+  /**
+   * A schema of its own, migrated on start and dropped on stop, for files that must not share rows with the files
+   * running alongside: those that act on every row (key rotation), check that a refused request changed nothing
+   * anywhere, or run a service that works across users (the scheduler's outbox sweep re-enqueues every stale pending
+   * delivery it sees into its own stack's queues, where its worker calls its own fakes; the calendar poller reads
+   * every due calendar).
+   */
+  ownSchema?: boolean;
 }
 
 /** Fakes + real services + a client and a database handle: what an e2e file needs. */
@@ -26,6 +33,8 @@ export interface TestStack {
   services: Record<string, ServiceProcess>;
   api: ApiClient;
   db: Pool;
+  /** The schema the services and `db` use: the run's shared one, or the stack's own. */
+  schema: string;
   queuePrefix: string;
   /** The environment the services were started with (to start another one alike). */
   env: Record<string, string>;
@@ -38,20 +47,29 @@ export async function startStack(label: string, settings: StackSettings = {}): P
   const github = await GithubFake.start(settings.fakes?.github);
   const slack = await SlackFake.start({ profileWritesPerMinute: settings.slackWritesPerMinute ?? 0, ...settings.fakes?.slack });
   const queuePrefix = queuePrefixFor(label);
+  const schema = settings.ownSchema ? await migrateOwnSchema(label) : E2E.schema;
   // The fakes also play the providers' OAuth web fronts; OAuth stays off unless a suite sets client ids.
   const env = {
     GITHUB_OAUTH_URL: github.url,
     SLACK_OAUTH_URL: slack.url,
-    ...(settings.schema ? { DATABASE_SCHEMA: settings.schema } : {}),
+    ...(settings.ownSchema ? { DATABASE_SCHEMA: schema } : {}),
     ...settings.env,
   };
   const options = { githubGraphqlUrl: github.graphqlUrl, slackApiUrl: slack.apiUrl, queuePrefix, env };
+  const db = testDb(schema);
+  /** What the stack holds besides its services: the fakes, the database handle and its own schema, if any. */
+  const release = async () => {
+    try {
+      if (settings.ownSchema) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await Promise.all([github.close(), slack.close(), db.end()]);
+    }
+  };
   const services = await startServices(settings.services ?? ['api-gateway', 'sync-worker'], options).catch(async (error: unknown) => {
-    // The suite's afterAll has no stack to stop: close the fakes here, or they would hold Jest open.
-    await Promise.all([github.close(), slack.close()]);
+    // The suite's afterAll has no stack to stop: release here, or the fakes would hold Jest open.
+    await release();
     throw error;
   });
-  const db = testDb(settings.schema);
   const extra: ServiceProcess[] = [];
   return {
     github,
@@ -59,6 +77,7 @@ export async function startStack(label: string, settings: StackSettings = {}): P
     services,
     api: new ApiClient(services['api-gateway']?.url ?? ''),
     db,
+    schema,
     queuePrefix,
     env: stackEnv(options),
     async startService(name, env = {}) {
@@ -68,9 +87,15 @@ export async function startStack(label: string, settings: StackSettings = {}): P
     },
     async stop() {
       await stopAll({ ...services, ...Object.fromEntries(extra.map((s, i) => [`extra${i}`, s])) });
-      await Promise.all([github.close(), slack.close(), db.end()]);
+      await release();
     },
   };
+}
+
+async function migrateOwnSchema(label: string): Promise<string> {
+  const schema = `${E2E.schema}_${label.replace(/\W/g, '_')}`;
+  await runMigrations({ url: E2E.databaseUrl, schema, poolSize: 2 });
+  return schema;
 }
 
 export interface TestUser {
@@ -106,6 +131,11 @@ export async function newUser(stack: TestStack, connect: ('github' | 'slack')[] 
     if (answer.status !== 201) throw new Error(`connecting ${platform} failed: ${answer.status} ${answer.text}`);
   }
   return user;
+}
+
+/** The user's row id (the key of their rows, streams and scope), looked up by their subject. */
+export async function userIdOf(stack: TestStack, user: Pick<TestUser, 'subject'>): Promise<string> {
+  return (await stack.db.query<{ id: string }>(`SELECT id FROM users WHERE subject = $1`, [user.subject])).rows[0].id;
 }
 
 /** Waits until update `id` is final on every platform and returns the GET /status/updates/:id answer. */

@@ -51,6 +51,7 @@ export function logOutcome(event: string, data: Record<string, unknown>): void {
   if (event === 'accepted') text = `update ${update}: pending on ${(data.platforms as string[] | undefined)?.join(', ') ?? 'its platforms'}`;
   else if (event === 'delivery') text = `update ${update}: ${String(data.platform)} ${String(data.state)}${data.errorCode ? ` (${String(data.errorCode)})` : ''}`;
   else if (event === 'reading') text = `${String(data.platform)} was read back and shows something new`;
+  else if (event === 'resync') text = 'reconnected after a long break: status read again';
   else text = event;
   const item = el('li', { class: `state-${String(data.state ?? 'none')}`, 'data-event': event, 'data-platform': String(data.platform ?? ''), 'data-state': String(data.state ?? '') }, `${new Date().toLocaleTimeString()} ${text}`);
   const list = byId('outcomes');

@@ -78,6 +78,8 @@ export async function renderTeams(): Promise<() => void> {
         followStream({
           open: (options) => client.teams.stream(team.id, options),
           onEvent: (event: ServerSentEvent) => {
+            // Back after a long break (the stream no longer holds what was missed): read the whole team again.
+            if (event.event === 'resync') void membersOf(team.id).then((members) => body.replaceChildren(...members.map(memberRow)));
             if (event.event !== 'availability') return;
             const member = event.data as MemberAvailability;
             upsert(body, memberRow(member), member.subject);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 import { LIVE_FIELD } from '@statusync/queue';
+import { resumeAfter } from './stream-resume';
 
 /** Receives one stream entry: its id (the SSE event id) and the event. */
 export type LiveListener = (id: string, event: Record<string, unknown>) => void;
@@ -8,13 +9,6 @@ export type LiveListener = (id: string, event: Record<string, unknown>) => void;
 /** How long one XREAD waits: a stream subscribed meanwhile joins the read within this time. */
 const BLOCK_MS = 250;
 const BATCH = 200;
-
-/** Orders Redis stream ids (`<ms>-<seq>`). */
-export function compareStreamIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(BigInt);
-  const [bm, bs] = b.split('-').map(BigInt);
-  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
-}
 
 /**
  * This gateway replica's one reader of live streams: a single blocking XREAD over every stream some local
@@ -38,10 +32,11 @@ export class LiveHub implements OnModuleDestroy {
   }
 
   /**
-   * Follows `key` from now on; with `afterId`, first replays what came after it. The listener may see an
-   * entry twice around the switch from replay to live: callers drop ids they have already sent.
+   * Follows `key` from now on; with `afterId`, first replays what came after it, or calls `onMissed` when the stream
+   * no longer holds all of it (trimmed or expired). The listener may see an entry twice around the switch from replay
+   * to live: callers drop ids they have already sent.
    */
-  async subscribe(key: string, listener: LiveListener, afterId?: string): Promise<() => void> {
+  async subscribe(key: string, listener: LiveListener, afterId?: string, onMissed?: () => void): Promise<() => void> {
     let stream = this.streams.get(key);
     if (!stream) {
       const [newest] = await this.client.xrevrange(key, '+', '-', 'COUNT', 1);
@@ -56,7 +51,9 @@ export class LiveHub implements OnModuleDestroy {
       if (current && current.listeners.size === 0) this.streams.delete(key);
     };
     if (afterId) {
-      for (const [id, fields] of await this.client.xrange(key, `(${afterId}`, '+', 'COUNT', 1000)) deliver(listener, id, fields);
+      const resume = await resumeAfter(this.client, key, afterId);
+      if (resume.kind === 'resync') onMissed?.();
+      else for (const [id, fields] of resume.entries) deliver(listener, id, fields);
     }
     return unsubscribe;
   }

@@ -15,7 +15,8 @@ import { lastEventIdOf, SseSession } from './sse-session';
 const LAST_EVENT_ID = {
   name: 'Last-Event-ID',
   required: false,
-  description: 'Resume after this event id (browsers send it on reconnect); events since then are replayed first.',
+  description:
+    'Resume after this event id (browsers send it on reconnect); events since then are replayed first. Streams keep one hour of events: from an older id (or more than 1,000 behind) you get `event: resync` instead, meaning "read the full state again".',
   example: '1764000000000-0',
 };
 const SSE_EXAMPLE = 'retry: 2000\n: connected\n\nid: 1764000000000-0\nevent: availability\ndata: {"subject":"auth0|alice","availability":"busy",…}\n\n: heartbeat\n\n';

@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { compareStreamIds, LiveHub } from './live-hub';
+import { LIVE_RESYNC_EVENT } from '@statusync/queue';
+import { LiveHub } from './live-hub';
+import { compareStreamIds } from './stream-ids';
 
 /** Bytes a client may leave unread before it is dropped (it reconnects and resumes with Last-Event-ID). */
 export const MAX_UNSENT_BYTES = 256 * 1024;
@@ -66,6 +68,8 @@ export class SseSession {
         });
       },
       afterId,
+      // Events since afterId are gone: the client reads the full state again, then follows from here.
+      () => this.write(`event: ${LIVE_RESYNC_EVENT}\ndata: ${JSON.stringify({ reason: 'events_trimmed' })}\n\n`),
     );
     if (this.closed) unsubscribe();
     else this.cleanups.push(unsubscribe);

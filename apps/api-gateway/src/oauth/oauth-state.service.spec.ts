@@ -17,7 +17,7 @@ describe('OAuthStateService (real Redis)', () => {
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
-    states.onModuleDestroy();
+    states.onApplicationShutdown();
     redis.disconnect();
   });
   beforeEach(() => {

@@ -1,4 +1,4 @@
-import { OnModuleDestroy } from '@nestjs/common';
+import { OnApplicationShutdown } from '@nestjs/common';
 import type { RedisClient as Redis } from '@statusync/core';
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createPkcePair } from './pkce';
@@ -55,7 +55,7 @@ export function oauthStateKey(encryptionKey: Buffer): Buffer {
  * verifier for ten minutes and consumed with GETDEL, so each state works once. The signature lets a forged state
  * be refused without touching Redis; Redis makes a state single-use, short-lived and bound to its user.
  */
-export class OAuthStateService implements OnModuleDestroy {
+export class OAuthStateService implements OnApplicationShutdown {
   private readonly now: () => number;
 
   constructor(
@@ -93,7 +93,8 @@ export class OAuthStateService implements OnModuleDestroy {
     return record;
   }
 
-  onModuleDestroy(): void {
+  /** Closed after the HTTP drain and the workers' last jobs (beforeApplicationShutdown), which still use it. */
+  onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 
 /** Long enough for a healthy Redis under load; a slower answer is treated as an outage (insurance limiter). */
@@ -10,7 +10,7 @@ const COMMAND_TIMEOUT_MS = 500;
  * Logs once when Redis goes away and once when it is back.
  */
 @Injectable()
-export class RateLimitConnection implements OnModuleDestroy {
+export class RateLimitConnection implements OnApplicationShutdown {
   readonly client: RedisClient;
   private readonly logger = new Logger(RateLimitConnection.name);
   private degraded = false;
@@ -29,7 +29,8 @@ export class RateLimitConnection implements OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
+  /** Closed after the HTTP drain and the workers' last jobs (beforeApplicationShutdown), which still use it. */
+  onApplicationShutdown(): void {
     this.client.disconnect();
   }
 }

@@ -66,7 +66,7 @@ describe('redisRateLimiter when Redis is down', () => {
   });
 
   afterAll(async () => {
-    connection.onModuleDestroy();
+    connection.onApplicationShutdown();
     await new Promise((resolve) => deadRedis.close(resolve));
   });
 

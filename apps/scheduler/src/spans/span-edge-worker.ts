@@ -1,10 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
-import { SPAN_EDGES_QUEUE, SpanEdgeJobName } from '@statusync/queue';
+import { StatementBatcher } from '@statusync/db';
+import { FireSpanEdgeJob, SPAN_EDGES_QUEUE, SpanEdgeJobName } from '@statusync/queue';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { parseFireSpanEdgeJob } from './span-edge-job';
 import { FireResult, SpanEdgeFirer } from './span-edge-firer';
-import { MAX_EDGES_PER_GROUP, SpanEdgeGroups } from './span-edge-groups';
+
+/** Most edges fired in one transaction: bounds how long a group holds its users' edge locks (§41). */
+export const MAX_EDGES_PER_GROUP = 32;
 
 /**
  * Connections of the scheduler's pool kept free of edge firings: the reconcile, the outbox sweep and the history
@@ -34,13 +37,22 @@ export const spanEdgeJobsAtOnce = (poolSize: number) => spanEdgeTransactions(poo
 export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SpanEdgeWorker.name);
   private worker?: Worker;
-  private readonly groups: SpanEdgeGroups<FireResult>;
+  /**
+   * Group commit (§41): the edges that arrive while every firing transaction is out wait and go together in the next
+   * group; a lone edge on a quiet system fires in a group of one. Each edge gets its own result or error.
+   */
+  private readonly groups: StatementBatcher<FireSpanEdgeJob, FireResult | Error>;
 
   constructor(
     private readonly firer: SpanEdgeFirer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.groups = new SpanEdgeGroups((jobs) => this.firer.fireGroup(jobs), spanEdgeTransactions(config.database.poolSize));
+    this.groups = new StatementBatcher({
+      one: async (job) => (await this.firer.fireGroup([job]))[0],
+      many: (jobs) => this.firer.fireGroup(jobs),
+      maxInFlight: spanEdgeTransactions(config.database.poolSize),
+      maxBatch: MAX_EDGES_PER_GROUP,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -64,6 +76,8 @@ export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplication
     } catch (error) {
       throw new UnrecoverableError((error as Error).message);
     }
-    return (await this.groups.fire(payload)).outcome;
+    const fired = await this.groups.run(payload);
+    if (fired instanceof Error) throw fired;
+    return fired.outcome;
   }
 }

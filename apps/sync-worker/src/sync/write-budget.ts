@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -8,7 +8,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
  * while Redis cannot answer, the call goes ahead (the platform's own limit still answers with a 429 we honour).
  */
 @Injectable()
-export class WriteBudget implements OnModuleDestroy {
+export class WriteBudget implements OnApplicationShutdown {
   private readonly logger = new Logger(WriteBudget.name);
   private readonly redis: RedisClient;
   private readonly limiters = new Map<string, RateLimiterRedis>();
@@ -39,7 +39,8 @@ export class WriteBudget implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Closed after the HTTP drain and the workers' last jobs (beforeApplicationShutdown), which still use it. */
+  async onApplicationShutdown(): Promise<void> {
     this.redis.disconnect();
   }
 }

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { StatusUpdateEntity } from '../entities/status-update.entity';
 import { SyncOutcome } from '../entities/sync-log.entity';
 import { StatusUpdateJson, statusUpdateFromJson } from './accept-update.repository';
-import type { WebhookDeliveryTarget } from './webhooks.repository';
+import type { WebhookDeliveryTarget, WebhookEventRecord } from './webhooks.repository';
 import type { PlatformConfigWithSecret, SealedTokens } from './platform-configs.repository';
 import type { OneStatement } from '../user-scope';
 import { CLAIM_MANY_SQL, CLAIM_SQL, EXTEND_SQL, RELEASE_SQL, SETTLE_MANY_SQL, SETTLE_SQL, STORE_REFRESHED_SQL } from './sync-leases.sql';
@@ -66,7 +66,7 @@ export interface Settlement {
   /** What the platform answered a successful write with (stored as its latest reading). */
   receipt?: { emoji: string | null; message: string | null; expiresAt: Date | null } | null;
   /** Webhook events the outcome causes, recorded with it (statusync_webhook_emit) for every subscribed endpoint. */
-  webhookEvents?: { type: string; key: string; payload: string }[];
+  webhookEvents?: WebhookEventRecord[];
 }
 
 /** A settle's result: whether the token was still ours (else nothing was written) and the deliveries to enqueue. */

@@ -63,7 +63,6 @@ export interface WebhookDeliveryRow {
   completedAt: Date | null;
 }
 
-/** A delivery just recorded (or found overdue): enough to enqueue its job under the endpoint's scope. */
 /** An event to record, as `statusync_webhook_emit` takes it. */
 export interface WebhookEventRecord {
   type: string;
@@ -84,6 +83,7 @@ export function webhookEmitSelect(events: WebhookEventRecord[], first: number): 
   return { sql: parts.join(' UNION ALL '), parameters: events.flatMap((event) => [event.type, event.key, event.payload]) };
 }
 
+/** A delivery just recorded (or found overdue): enough to enqueue its job under the endpoint's scope. */
 export interface WebhookDeliveryTarget {
   deliveryId: string;
   webhookId: string;

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 import type { ChainableCommander } from 'ioredis';
-import { LIVE_FIELD, LIVE_STREAM_MAXLEN, LIVE_STREAM_TTL_SECONDS, liveStreamKey, TeamLiveEvent, UserLiveEvent } from './live-streams';
+import { LIVE_FIELD, LIVE_STREAM_MAXLEN, LIVE_STREAM_TTL_SECONDS, liveStreamKey, liveTrimMinId, TeamLiveEvent, UserLiveEvent } from './live-streams';
 
 /** Who an event is about: the user, their subject (named in team events) and the teams they belong to. */
 export interface LiveAudience {
@@ -16,7 +16,7 @@ export interface LiveAudience {
  * itself is safe in Postgres and the queue).
  */
 @Injectable()
-export class LivePublisher implements OnModuleDestroy {
+export class LivePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(LivePublisher.name);
   private readonly redis: RedisClient;
 
@@ -34,11 +34,8 @@ export class LivePublisher implements OnModuleDestroy {
    */
   async publish(audience: LiveAudience, event: UserLiveEvent): Promise<void> {
     try {
-      const writes = this.entries(audience, event).flatMap(([key, body]) => [
-        this.redis.xadd(key, 'MAXLEN', '~', LIVE_STREAM_MAXLEN, '*', LIVE_FIELD, JSON.stringify(body)),
-        this.redis.expire(key, LIVE_STREAM_TTL_SECONDS),
-      ]);
-      await Promise.all(writes);
+      const now = Date.now();
+      await Promise.all(this.entries(audience, event).flatMap(([key, body]) => writeEntry(this.redis, key, body, now)));
     } catch (error) {
       this.logger.warn({ err: error, userId: audience.userId, type: event.type }, 'live event not published');
     }
@@ -49,10 +46,8 @@ export class LivePublisher implements OnModuleDestroy {
    * in one Redis round trip. The keys carry the queue prefix, so with a `{…}` prefix they share the queues' slot.
    */
   appendTo(batch: ChainableCommander, audience: LiveAudience, event: UserLiveEvent): void {
-    for (const [key, body] of this.entries(audience, event)) {
-      batch.xadd(key, 'MAXLEN', '~', LIVE_STREAM_MAXLEN, '*', LIVE_FIELD, JSON.stringify(body));
-      batch.expire(key, LIVE_STREAM_TTL_SECONDS);
-    }
+    const now = Date.now();
+    for (const [key, body] of this.entries(audience, event)) writeEntry(batch, key, body, now);
   }
 
   /** The streams an event goes to (the user's, each of their teams') with what each gets. */
@@ -65,7 +60,27 @@ export class LivePublisher implements OnModuleDestroy {
     ];
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Closed after the HTTP drain and the workers' last jobs (beforeApplicationShutdown), which still use it. */
+  async onApplicationShutdown(): Promise<void> {
     this.redis.disconnect();
   }
+}
+
+/** The commands of one stream entry, on a client (auto-pipelined) or a batch: they need not be atomic. */
+interface StreamWriter {
+  xadd(key: string, maxlen: 'MAXLEN', approximately: '~', count: number, id: '*', field: string, value: string): unknown;
+  xtrim(key: string, minid: 'MINID', threshold: string): unknown;
+  expire(key: string, seconds: number): unknown;
+}
+
+/**
+ * Appends `body` (count-capped cheaply, approximately), then trims what is older than the resume window exactly: an
+ * approximate trim removes only whole nodes of 100 entries, which a user's stream rarely fills. Then the idle TTL.
+ */
+function writeEntry(writer: StreamWriter, key: string, body: object, nowMs: number): unknown[] {
+  return [
+    writer.xadd(key, 'MAXLEN', '~', LIVE_STREAM_MAXLEN, '*', LIVE_FIELD, JSON.stringify(body)),
+    writer.xtrim(key, 'MINID', liveTrimMinId(nowMs)),
+    writer.expire(key, LIVE_STREAM_TTL_SECONDS),
+  ];
 }

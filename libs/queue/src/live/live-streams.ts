@@ -1,16 +1,22 @@
 /**
  * Live events (SSE) travel through Redis Streams, one per user and one per team, so every gateway replica
  * can serve any client and a client can resume from its `Last-Event-ID` (the stream entry id).
- * Streams are capped (approximately) at LIVE_STREAM_MAXLEN entries and expire when idle.
+ * A stream keeps the last LIVE_RESUME_WINDOW_MS of events, at most (approximately) LIVE_STREAM_MAXLEN of them, and
+ * expires when idle that long: memory follows how many users are active, not how many ever were.
  */
 export type LiveStreamKind = 'user' | 'team';
 
 export const liveStreamKey = (prefix: string, kind: LiveStreamKind, id: string) => `${prefix}:live:${kind}:${id}`;
 
-/** Entries kept per stream: how far back a reconnecting client can resume. */
+/** How far back a reconnecting client can resume: older entries are trimmed at each write (§42). */
+export const LIVE_RESUME_WINDOW_MS = 3600 * 1000;
+/** Entries kept per stream at most, whatever their age (a large team's stream within the window). */
 export const LIVE_STREAM_MAXLEN = 1000;
-/** An idle stream (no event for this long) is dropped. */
-export const LIVE_STREAM_TTL_SECONDS = 24 * 3600;
+/** An idle stream (no event for the whole window) holds nothing to resume from: it is dropped. */
+export const LIVE_STREAM_TTL_SECONDS = LIVE_RESUME_WINDOW_MS / 1000;
+
+/** XTRIM's MINID: entries older than the resume window, by the writer's clock (a skew only shifts the window). */
+export const liveTrimMinId = (nowMs: number) => `${nowMs - LIVE_RESUME_WINDOW_MS}-0`;
 
 /**
  * On the user's own stream: an update was accepted (pending), one platform's delivery settled, or a read-back
@@ -29,3 +35,9 @@ export interface TeamLiveEvent {
 
 /** The one field of every stream entry: the event as JSON. */
 export const LIVE_FIELD = 'event';
+
+/**
+ * Sent instead of a replay when a client resumes from an event the stream no longer holds (older than the window,
+ * or past what one replay sends): it missed events and should read the full state again.
+ */
+export const LIVE_RESYNC_EVENT = 'resync';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { WebhookDeliveryTarget } from '@statusync/db';
 import { Queue } from 'bullmq';
@@ -10,7 +10,7 @@ import { DELIVER_WEBHOOK_JOB, DeliverWebhookJob, WEBHOOK_DELIVERY_QUEUE, webhook
  * worker's overdue sweep enqueues it again.
  */
 @Injectable()
-export class WebhookProducer implements OnModuleDestroy {
+export class WebhookProducer implements OnApplicationShutdown {
   private readonly logger = new Logger(WebhookProducer.name);
   private readonly queue: Queue<DeliverWebhookJob>;
 
@@ -62,7 +62,8 @@ export class WebhookProducer implements OnModuleDestroy {
     return this.queue;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Closed after the HTTP drain and the workers' last jobs (beforeApplicationShutdown), which still use it. */
+  async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 }

@@ -3840,7 +3840,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Resume after this event id (browsers send it on reconnect); events since then are replayed first. */
+                /** @description Resume after this event id (browsers send it on reconnect); events since then are replayed first. Streams keep one hour of events: from an older id (or more than 1,000 behind) you get `event: resync` instead, meaning "read the full state again". */
                 "Last-Event-ID"?: string;
             };
             path: {
@@ -3919,7 +3919,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Resume after this event id (browsers send it on reconnect); events since then are replayed first. */
+                /** @description Resume after this event id (browsers send it on reconnect); events since then are replayed first. Streams keep one hour of events: from an older id (or more than 1,000 behind) you get `event: resync` instead, meaning "read the full state again". */
                 "Last-Event-ID"?: string;
             };
             path?: never;
