@@ -44,9 +44,14 @@ async function run(options: LoadOptions): Promise<LoadResult> {
     errors: result.errors + result.timeouts + non2xx,
     statusCodes,
     generator: 'autocannon (child process)',
+    cpuSeconds: cpuSecondsSoFar(),
   };
 }
 
+const cpuSecondsSoFar = () => {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 100_000) / 10;
+};
 const round = (value: number) => Math.round(value * 10) / 10;
 
 process.once('message', (options) => {

@@ -26,6 +26,8 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   /** The load generator that produced these figures. */
   generator: string;
+  /** CPU seconds the generator's own process used (autocannon reports its own; absent for wrk). */
+  cpuSeconds?: number;
 }
 
 let wrkVersion: string | null | undefined;

@@ -256,7 +256,8 @@ function printTable(r: any) {
     );
   }
   if (r.endToEnd?.p95Ms != null) {
-    rows.push([`End to end at ${r.endToEnd.offeredRps} updates/s, ${r.endToEnd.workers} workers`, `p50 ${r.endToEnd.p50Ms} / p95 ${r.endToEnd.p95Ms} / p99 ${r.endToEnd.p99Ms} ms (${r.endToEnd.bothSucceeded}/${r.endToEnd.accepted} on both)${load('end-to-end')}`, `target p95 < ${r.endToEnd.targetP95Ms} ms`]);
+    rows.push([`End to end at ${r.endToEnd.offeredRps} updates/s, ${r.endToEnd.workers} workers`, `p50 ${r.endToEnd.p50Ms} / p95 ${r.endToEnd.p95Ms} / p99 ${r.endToEnd.p99Ms} ms (${r.endToEnd.bothSucceeded}/${r.endToEnd.accepted} on both; per delivery: attempt p50 ${r.endToEnd.attemptP50Ms} / p95 ${r.endToEnd.attemptP95Ms} ms, the rest p50 ${r.endToEnd.outsideAttemptP50Ms} / p95 ${r.endToEnd.outsideAttemptP95Ms} ms)${load('end-to-end')}`, `target p95 < ${r.endToEnd.targetP95Ms} ms`]);
+    if (r.endToEnd.cpuSeconds) rows.push(['End to end: CPU seconds', Object.entries(r.endToEnd.cpuSeconds).map(([group, s]) => `${group} ${s}`).join(', '), '']);
   }
   if (r.workers?.sweep) {
     rows.push(
@@ -285,6 +286,14 @@ function printTable(r: any) {
     if (b.schedulerCpu) {
       const cpu = (c: any) => `node ${c.perEdgeMs.node} + Postgres ${c.perEdgeMs.postgres} ms`;
       rows.push(['Burst: scheduler CPU per edge', `start ${cpu(b.schedulerCpu.start)}; end ${cpu(b.schedulerCpu.restore)}`, '']);
+    }
+    if (b.start.deliveries) {
+      const d = (e: any) => `attempt p50 ${ms(e.deliveries.attemptP50Ms)} / p95 ${ms(e.deliveries.attemptP95Ms)}, fired → settled p50 ${ms(e.deliveries.firedToSettledP50Ms)} / p95 ${ms(e.deliveries.firedToSettledP95Ms)}`;
+      rows.push(['Burst: per delivery', `start ${d(b.start)}; end ${d(b.restore)}`, '']);
+    }
+    if (b.otherCpuSeconds) {
+      const other = (c: Record<string, number>) => Object.entries(c).map(([group, s]) => `${group} ${s}`).join(', ');
+      rows.push(['Burst: other CPU seconds', `start ${other(b.otherCpuSeconds.start)}; end ${other(b.otherCpuSeconds.restore)}`, '']);
     }
   }
   if (r.soak?.rss) {

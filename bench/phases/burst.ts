@@ -4,7 +4,7 @@ import { keyIdOf, TokenCipher } from '@statusync/core';
 import { CALENDAR_JOB_OPTIONS, CALENDAR_POLL_QUEUE, calendarJobId, READ_CALENDAR_JOB } from '@statusync/queue';
 import { Queue } from 'bullmq';
 import { IcsFake } from '../../test/fakes/ics-fake';
-import { CpuMeter, LoadAverage, postgresBackends, trackLoad } from '../machine';
+import { CpuMeter, LoadAverage, postgresBackends, redisPid, trackLoad } from '../machine';
 import { BenchEnv, BenchProcess, percentile, pollUntil, REDIS_URL, startService } from '../support';
 import { BenchUser } from '../users';
 
@@ -22,6 +22,10 @@ export interface EdgeFigures {
   appliedOnly: { p50Ms: number | null; p95Ms: number | null; maxMs: number | null };
   /** From the edge's time to the scheduler firing it (span_edges.fired_at): the scheduler's share of the delay. */
   fired: { count: number; p50Ms: number | null; p95Ms: number | null };
+  /** Per delivery of the edge's updates: its attempt as the worker timed it (claim to settle), and its time from the firing to its settle. */
+  deliveries: { attemptP50Ms: number | null; attemptP95Ms: number | null; firedToSettledP50Ms: number | null; firedToSettledP95Ms: number | null };
+  /** Per 5 s from the edge's time: edges fired and deliveries settled as succeeded (where the time went, over time). */
+  timeline: { fromSecond: number; fired: number; settled: number }[];
 }
 
 export interface BurstFigures {
@@ -46,6 +50,11 @@ export interface BurstFigures {
    * the reconcile and the outbox sweep do meanwhile. Redis is shared with the worker, so it is not counted here.
    */
   schedulerCpu: { start: SchedulerCpu; restore: SchedulerCpu };
+  /**
+   * CPU seconds over the same windows of everything else on the machine: the workers and their Postgres backends,
+   * redis-server, the poller, and the benchmark's own process (the platform fakes, the ICS host, these polls).
+   */
+  otherCpuSeconds: { start: Record<string, number>; restore: Record<string, number> };
 }
 
 export interface SchedulerCpu {
@@ -112,6 +121,35 @@ async function edgeTimes(env: BenchEnv, edge: 'start' | 'end'): Promise<{ userId
   return rows.map((row: { userId: string; ms: string }) => ({ userId: row.userId, ms: Number(row.ms) }));
 }
 
+/** The edge's deliveries: their attempts, their time from firing to settle, and fired/settled counts per 5 s. */
+async function deliveryFigures(env: BenchEnv, edge: 'start' | 'end'): Promise<Pick<EdgeFigures, 'deliveries' | 'timeline'>> {
+  const at = edge === 'start' ? 's.starts_at' : 's.ends_at';
+  const { rows } = await env.db.query(
+    `SELECT l.duration_ms AS attempt, extract(epoch FROM d.completed_at - e.fired_at) * 1000 AS settled_ms,
+            extract(epoch FROM d.completed_at - ${at}) AS settled_s, extract(epoch FROM e.fired_at - ${at}) AS fired_s
+     FROM span_edges e JOIN status_spans s ON s.id = e.span_id
+     JOIN status_deliveries d ON d.update_id = ANY(e.update_ids) AND d.state = 'succeeded'
+     JOIN sync_logs l ON l.update_id = d.update_id AND l.platform = d.platform AND l.outcome = 'succeeded'
+     WHERE e.edge = $1 AND s.source = 'calendar'`,
+    [edge],
+  );
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  const rounded = (values: number[], p: number) => (values.length === 0 ? null : Math.round(percentile(values, p)));
+  const attempts = sorted(rows.map((row: { attempt: number }) => Number(row.attempt)));
+  const settled = sorted(rows.map((row: { settled_ms: string }) => Number(row.settled_ms)));
+  const timeline = new Map<number, { fromSecond: number; fired: number; settled: number }>();
+  const bucket = (seconds: number) => {
+    const fromSecond = Math.floor(seconds / 5) * 5;
+    return timeline.get(fromSecond) ?? timeline.set(fromSecond, { fromSecond, fired: 0, settled: 0 }).get(fromSecond)!;
+  };
+  for (const row of rows as { settled_s: string }[]) bucket(Number(row.settled_s)).settled += 1;
+  for (const ms of await firedTimes(env, edge)) bucket(ms / 1000).fired += 1;
+  return {
+    deliveries: { attemptP50Ms: rounded(attempts, 50), attemptP95Ms: rounded(attempts, 95), firedToSettledP50Ms: rounded(settled, 50), firedToSettledP95Ms: rounded(settled, 95) },
+    timeline: [...timeline.values()].sort((a, b) => a.fromSecond - b.fromSecond),
+  };
+}
+
 /** Per edge: from its time to the scheduler firing it. */
 async function firedTimes(env: BenchEnv, edge: 'start' | 'end'): Promise<number[]> {
   const at = edge === 'start' ? 's.starts_at' : 's.ends_at';
@@ -122,7 +160,7 @@ async function firedTimes(env: BenchEnv, edge: 'start' | 'end'): Promise<number[
   return rows.map((row: { ms: string }) => Number(row.ms)).sort((a: number, b: number) => a - b);
 }
 
-function edgeFigures(times: { ms: number }[], users: number, boundMs: number, fired: number[]): EdgeFigures {
+function edgeFigures(times: { ms: number }[], users: number, boundMs: number, fired: number[], deliveries: Pick<EdgeFigures, 'deliveries' | 'timeline'>): EdgeFigures {
   const within = times.map((time) => time.ms).filter((ms) => ms <= boundMs).sort((a, b) => a - b);
   const all = [...within, ...Array<number>(users - within.length).fill(Infinity)];
   const overAll = (p: number) => {
@@ -141,6 +179,7 @@ function edgeFigures(times: { ms: number }[], users: number, boundMs: number, fi
       p50Ms: fired.length === 0 ? null : Math.round(percentile(fired, 50)),
       p95Ms: fired.length === 0 ? null : Math.round(percentile(fired, 95)),
     },
+    ...deliveries,
   };
 }
 
@@ -166,7 +205,8 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
     // BENCH_SCHEDULER_CPU_PROF=<dir>: a V8 CPU profile of the scheduler (written when it exits): where a firing's CPU goes.
     const schedulerProfile = process.env.BENCH_SCHEDULER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SCHEDULER_CPU_PROF}`] : [];
     const poolSize = Math.max(4, Math.ceil(settings.workerConcurrency / 10));
-    const workerEnv = { ...serviceEnv, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(poolSize) };
+    const workerApp = `statusync-bench-worker-${process.pid}`;
+    const workerEnv = { ...serviceEnv, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(poolSize), PGAPPNAME: workerApp };
     services.push(
       ...(await Promise.all([
         startService('calendar-poller', serviceEnv),
@@ -208,11 +248,21 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
     log(`all calendars read in ${calendarsReadSeconds} s; waiting for the start`);
 
     const boundMs = settings.boundSeconds * 1000;
+    const redis = await redisPid(REDIS_URL);
     const measureEdge = async (edge: 'start' | 'end', at: Date) => {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, at.getTime() - Date.now())));
       const load = trackLoad();
       const scheduler = services.find((service) => service.name === 'scheduler')!;
-      const meter = new CpuMeter(async () => ({ node: [scheduler.pid], postgres: await postgresBackends(env.db, schedulerApp) }));
+      const pidsOf = (name: string) => services.filter((service) => service.name === name).map((service) => service.pid);
+      const meter = new CpuMeter(async () => ({
+        node: [scheduler.pid],
+        postgres: await postgresBackends(env.db, schedulerApp),
+        workers: pidsOf('sync-worker'),
+        workersPostgres: await postgresBackends(env.db, workerApp),
+        poller: pidsOf('calendar-poller'),
+        redis: redis === null ? [] : [redis],
+        bench: [process.pid],
+      }));
       await meter.begin();
       await pollUntil(
         async () => {
@@ -226,7 +276,14 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
       const nodeMs = Math.round(cpu.node ?? 0);
       const postgresMs = Math.round(cpu.postgres ?? 0);
       const per = (ms: number) => Math.round((ms / users.length) * 100) / 100;
-      return { times: await edgeTimes(env, edge), load: load.stop(), cpu: { nodeMs, postgresMs, perEdgeMs: { node: per(nodeMs), postgres: per(postgresMs) } } };
+      const seconds = (ms: number | undefined) => Math.round((ms ?? 0) / 100) / 10;
+      const others = Object.fromEntries(['workers', 'workersPostgres', 'poller', 'redis', 'bench'].map((group) => [group, seconds(cpu[group])]));
+      return {
+        times: await edgeTimes(env, edge),
+        load: load.stop(),
+        cpu: { nodeMs, postgresMs, perEdgeMs: { node: per(nodeMs), postgres: per(postgresMs) } },
+        others,
+      };
     };
     const started = await measureEdge('start', start);
     log(`start applied for ${started.times.length}/${users.length}`);
@@ -234,8 +291,11 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
     log(`restore applied for ${restored.times.length}/${users.length}`);
 
     const { rows: outcomes } = await env.db.query(`SELECT edge || ':' || outcome AS key, count(*)::int AS n FROM span_edges GROUP BY 1 ORDER BY 1`);
-    const startFigures = edgeFigures(started.times, users.length, boundMs, await firedTimes(env, 'start'));
-    const restoreFigures = edgeFigures(restored.times, users.length, boundMs, await firedTimes(env, 'end'));
+    const startFigures = edgeFigures(started.times, users.length, boundMs, await firedTimes(env, 'start'), await deliveryFigures(env, 'start'));
+    const restoreFigures = edgeFigures(restored.times, users.length, boundMs, await firedTimes(env, 'end'), await deliveryFigures(env, 'end'));
+    for (const [name, figures] of [['start', startFigures], ['restore', restoreFigures]] as const) {
+      log(`${name} per 5 s (fired/settled): ${figures.timeline.map((b) => `${b.fromSecond}s ${b.fired}/${b.settled}`).join(', ')}`);
+    }
     return {
       users: users.length,
       fakeLatencyMs: settings.fakeLatencyMs,
@@ -250,6 +310,7 @@ export async function burstPhase(env: BenchEnv, users: BenchUser[], settings: Bu
       edgeOutcomes: Object.fromEntries(outcomes.map((row: { key: string; n: number }) => [row.key, row.n])),
       load: { read, start: started.load, restore: restored.load },
       schedulerCpu: { start: started.cpu, restore: restored.cpu },
+      otherCpuSeconds: { start: started.others, restore: restored.others },
     };
   } finally {
     await Promise.all(services.map((service) => service.stop()));

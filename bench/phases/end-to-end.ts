@@ -1,5 +1,6 @@
 import { runLoad } from '../load';
-import { BenchEnv, percentile, startService, tokenFor } from '../support';
+import { CpuMeter, postgresBackends, redisPid } from '../machine';
+import { BenchEnv, percentile, REDIS_URL, startService, tokenFor } from '../support';
 import { BenchUser } from '../users';
 
 export interface EndToEndFigures {
@@ -10,6 +11,19 @@ export interface EndToEndFigures {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /**
+   * Per delivery: its attempt as the worker timed it (sync_logs.duration_ms: claim, budget, platform call, up to the
+   * settle), and the rest of its time from the 202 (the gateway's commit, the queue, the settle statement).
+   */
+  attemptP50Ms: number;
+  attemptP95Ms: number;
+  outsideAttemptP50Ms: number;
+  outsideAttemptP95Ms: number;
+  /**
+   * CPU seconds over the load and the drain after it: gateway, workers, their Postgres backends, redis-server and
+   * the benchmark's own process (the platform fakes; the load generator is a process of its own, not counted).
+   */
+  cpuSeconds: Record<string, number>;
 }
 
 /**
@@ -22,11 +36,21 @@ export async function endToEndPhase(
   settings: { rate: number; seconds: number; workers: number },
 ): Promise<EndToEndFigures> {
   // The workers as shipped (SYNC_CONCURRENCY and DATABASE_POOL_SIZE defaults): what a user who starts them gets.
-  const workerEnv = env.env;
+  const [gatewayApp, workerApp] = [`statusync-bench-gateway-${process.pid}`, `statusync-bench-worker-${process.pid}`];
   const [gateway, ...workers] = await Promise.all([
-    startService('api-gateway', env.env),
-    ...Array.from({ length: settings.workers }, () => startService('sync-worker', workerEnv)),
+    startService('api-gateway', { ...env.env, PGAPPNAME: gatewayApp }),
+    ...Array.from({ length: settings.workers }, () => startService('sync-worker', { ...env.env, PGAPPNAME: workerApp })),
   ]);
+  const redis = await redisPid(REDIS_URL);
+  const meter = new CpuMeter(async () => ({
+    gateway: [gateway.pid],
+    gatewayPostgres: await postgresBackends(env.db, gatewayApp),
+    workers: workers.map((worker) => worker.pid),
+    workersPostgres: await postgresBackends(env.db, workerApp),
+    redis: redis === null ? [] : [redis],
+    bench: [process.pid],
+  }));
+  await meter.begin();
   const { rows: before } = await env.db.query(`SELECT coalesce(max(seq), 0) AS seq FROM status_updates`);
   const tokens = users.map((user) => tokenFor(user.subject));
   const load = await runLoad({
@@ -46,9 +70,13 @@ export async function endToEndPhase(
       `SELECT count(*)::int AS pending FROM status_deliveries d JOIN status_updates u ON u.id = d.update_id WHERE u.seq > $1 AND d.state = 'pending'`,
       [since],
     );
+    await meter.sample();
     if (rows[0].pending === 0 || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+  const cpu = await meter.end();
+  const cpuSeconds = Object.fromEntries(Object.entries(cpu).map(([group, ms]) => [group, Math.round(ms / 100) / 10]));
+  if (load.cpuSeconds !== undefined) cpuSeconds.generator = load.cpuSeconds;
   const { rows } = await env.db.query(
     `SELECT extract(epoch FROM max(d.completed_at) - u.created_at) * 1000 AS ms
      FROM status_updates u JOIN status_deliveries d ON d.update_id = u.id
@@ -56,7 +84,18 @@ export async function endToEndPhase(
      GROUP BY u.id HAVING bool_and(d.state = 'succeeded') AND count(*) = 2`,
     [since],
   );
-  const times = rows.map((row: { ms: string }) => Number(row.ms)).sort((a: number, b: number) => a - b);
+  const times = sortedNumbers(rows.map((row: { ms: string }) => row.ms));
+  // Where a delivery's time went: its attempt (sync_logs.duration_ms, the worker's own clock) against everything else
+  // from the 202 to its settle. The fakes answer after a fixed latency; an attempt much longer than it is a loaded machine.
+  const { rows: split } = await env.db.query(
+    `SELECT l.duration_ms AS attempt, extract(epoch FROM d.completed_at - u.created_at) * 1000 - l.duration_ms AS outside
+     FROM status_updates u JOIN status_deliveries d ON d.update_id = u.id
+     JOIN sync_logs l ON l.update_id = d.update_id AND l.platform = d.platform AND l.outcome = 'succeeded'
+     WHERE u.seq > $1 AND d.state = 'succeeded'`,
+    [since],
+  );
+  const attempts = sortedNumbers(split.map((row: { attempt: number }) => row.attempt));
+  const outside = sortedNumbers(split.map((row: { outside: string }) => row.outside));
   await Promise.all([gateway, ...workers].map((service) => service.stop()));
   return {
     offeredRps: settings.rate,
@@ -66,5 +105,12 @@ export async function endToEndPhase(
     p50Ms: Math.round(percentile(times, 50)),
     p95Ms: Math.round(percentile(times, 95)),
     p99Ms: Math.round(percentile(times, 99)),
+    attemptP50Ms: Math.round(percentile(attempts, 50)),
+    attemptP95Ms: Math.round(percentile(attempts, 95)),
+    outsideAttemptP50Ms: Math.round(percentile(outside, 50)),
+    outsideAttemptP95Ms: Math.round(percentile(outside, 95)),
+    cpuSeconds,
   };
 }
+
+const sortedNumbers = (values: (string | number)[]) => values.map(Number).sort((a, b) => a - b);
