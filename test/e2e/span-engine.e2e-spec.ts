@@ -13,11 +13,13 @@ import {
 import { FireSpanEdgeJob, SlackDndJob, SlackDndProducer, SPAN_EDGES_QUEUE, SpanEdgeProducer, StatusSyncProducer, SyncStatusJob } from '@statusync/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { SpanEdgeFirer } from '../../apps/scheduler/src/spans/span-edge-firer';
 import { SpanEdgeWorker } from '../../apps/scheduler/src/spans/span-edge-worker';
 import { SpanReconciler } from '../../apps/scheduler/src/spans/span-reconciler';
 import { SpanUpdates } from '../../apps/scheduler/src/spans/span-updates';
+import { dropOwnSchema, migrateOwnSchema } from '../support/own-schema';
 import { testDb } from '../support/test-db';
 import { E2E, queuePrefixFor } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
@@ -30,7 +32,9 @@ import { waitFor } from '../support/wait-for';
 jest.setTimeout(60_000);
 
 describe('span engine', () => {
-  const owner = testDb();
+  // Its own schema: the reconciler reads every user's due spans, and other files' meetings would count in its answers.
+  let schema: string;
+  let owner: Pool;
   const queuePrefix = queuePrefixFor('spans');
   const config = { database: { poolSize: 6 }, redis: { url: E2E.redisUrl, queuePrefix }, schedules: { reconcileIntervalMs: 3_600_000, jobHorizonMs: 600_000, materialiseDays: 14 } } as AppConfig;
   let app: DataSource;
@@ -71,7 +75,9 @@ describe('span engine', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    app = new DataSource(dataSourceOptions({ url: E2E.databaseUrl, schema: E2E.schema, poolSize: 6, role: 'statusync_app' }));
+    schema = await migrateOwnSchema('spans');
+    owner = testDb(schema);
+    app = new DataSource(dataSourceOptions({ url: E2E.databaseUrl, schema, poolSize: 6, role: 'statusync_app' }));
     await app.initialize();
     scope = new UserScope(app);
     queue = new Queue(SPAN_EDGES_QUEUE, { connection: { url: E2E.redisUrl }, prefix: queuePrefix });
@@ -83,7 +89,10 @@ describe('span engine', () => {
     await queue?.close();
     redis?.disconnect();
     await app?.destroy();
-    await owner.end();
+    if (owner) {
+      await dropOwnSchema(owner, schema);
+      await owner.end();
+    }
   });
 
   /** Our own prefix only: the Redis is shared with other runs. */
@@ -169,7 +178,7 @@ describe('span engine', () => {
   it('an opening start edge costs five statements: BEGIN, the claim with every read, the update with the block, the edge, COMMIT', async () => {
     const statements: string[] = [];
     const counted = new DataSource({
-      ...dataSourceOptions({ url: E2E.databaseUrl, schema: E2E.schema, poolSize: 2, role: 'statusync_app' }),
+      ...dataSourceOptions({ url: E2E.databaseUrl, schema, poolSize: 2, role: 'statusync_app' }),
       logging: ['query'],
       logger: { logQuery: (query: string) => void statements.push(query), logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined },
     });
@@ -231,7 +240,7 @@ describe('span engine', () => {
     const at = (ms: number) => new Date(ms);
     expect((await firer().fire(job(a, 'start'), at(t))).outcome).toBe('opened');
     // What the sync worker's read-back would store: the platforms showed coffee before.
-    for (const platform of ['github', 'slack']) await scope.run(userId, (db) => restores.capture(db, userId, platform, { emoji: ':coffee:', message: 'Coffee', expiresAt: null }));
+    for (const platform of ['github', 'slack']) await scope.selfScoped((db) => restores.capture(db, userId, platform, { emoji: ':coffee:', message: 'Coffee', expiresAt: null }));
     const steps: Record<string, () => Promise<unknown>> = {
       'a.end': () => firer().fire(job(a, 'end'), at(t + 1_000)),
       'b.start': () => firer().fire(job(b, 'start'), at(t + 1_000)),
@@ -253,7 +262,7 @@ describe('span engine', () => {
     const { changed } = await store(userId, [span('a', t, t + 1_000), span('b', t + 1_000, t + 2_000, { emoji: ':no_entry:', message: 'Focus', limitedAvailability: true })]);
     const [a, b] = changed;
     await firer().fire(job(a, 'start'), new Date(t));
-    for (const platform of ['github', 'slack']) await scope.run(userId, (db) => restores.capture(db, userId, platform, { emoji: null, message: null, expiresAt: null }));
+    for (const platform of ['github', 'slack']) await scope.selfScoped((db) => restores.capture(db, userId, platform, { emoji: null, message: null, expiresAt: null }));
     expect((await firer().fire(job(b, 'start'), new Date(t + 1_000))).outcome).toBe('switched');
     expect((await firer().fire(job(a, 'end'), new Date(t + 1_000))).outcome).toBe('merged');
     await owner.query(`INSERT INTO status_updates (user_id, kind, emoji, platforms, source) VALUES ($1, 'set', ':palm_tree:', '{slack}', 'manual')`, [userId]);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { runMigrations } from '../../libs/db/src/migrate';
 import { GithubFake, GithubFakeOptions } from '../fakes/github-fake';
 import { SlackFake, SlackFakeOptions } from '../fakes/slack-fake';
 import { ApiClient } from './api-client';
+import { dropOwnSchema, migrateOwnSchema } from './own-schema';
 import { mintJwt } from './jwt';
 import { ServiceName, ServiceProcess, startServices, stackEnv, stopAll } from './services';
 import { testDb } from './test-db';
@@ -60,7 +60,7 @@ export async function startStack(label: string, settings: StackSettings = {}): P
   /** What the stack holds besides its services: the fakes, the database handle and its own schema, if any. */
   const release = async () => {
     try {
-      if (settings.ownSchema) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      if (settings.ownSchema) await dropOwnSchema(db, schema);
     } finally {
       await Promise.all([github.close(), slack.close(), db.end()]);
     }
@@ -90,12 +90,6 @@ export async function startStack(label: string, settings: StackSettings = {}): P
       await release();
     },
   };
-}
-
-async function migrateOwnSchema(label: string): Promise<string> {
-  const schema = `${E2E.schema}_${label.replace(/\W/g, '_')}`;
-  await runMigrations({ url: E2E.databaseUrl, schema, poolSize: 2 });
-  return schema;
 }
 
 export interface TestUser {
