@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { SpanRestoresRepository, StatusUpdateEntity, StatusUpdatesRepository, UserScope } from '@statusync/db';
+import { SpanGuardFacts, SpanRestoresRepository, UserScope } from '@statusync/db';
 import { canonicalEmoji, PlatformAdapter, PlatformStatusReading } from '@statusync/platforms';
 
 /** Whether to push a span's update, or keep what the user put on the platform themselves. */
 export type SpanGuardDecision = 'push' | 'keep-user-status';
 
 /**
- * The worker's part of Restore, for updates that come from schedules and calendars only:
+ * The worker's part of Restore, for updates that come from schedules and calendars only (the claim read which
+ * part of a block the update is: `SpanGuardFacts`, null for the user's own updates):
  * - the first update of a block to reach a platform reads back what the platform showed and stores it with
  *   the block (before we overwrite it), so the block's end can put exactly that back;
  * - a restore reads the platform first: if it shows something else than what the block set (the user changed
@@ -17,32 +18,23 @@ export class SpanRestoreGuard {
   constructor(
     private readonly scope: UserScope,
     private readonly restores: SpanRestoresRepository,
-    private readonly updates: StatusUpdatesRepository,
   ) {}
 
-  /**
-   * Runs in the call step, which holds the platform's lease but no connection: the few reads and the capture are
-   * short transactions of their own, and the platform reads happen outside them.
-   */
-  async beforePush(userId: string, update: StatusUpdateEntity, platform: string, adapter: PlatformAdapter, token: string): Promise<SpanGuardDecision> {
-    if (update.source !== 'schedule' && update.source !== 'calendar') return 'push';
-    const { capture, ours } = await this.scope.run(userId, async (db) => {
-      if (await this.restores.toCapture(db, update.id, platform)) return { capture: true, ours: null };
-      const restoring = await this.restores.restoredBy(db, update.id, platform);
-      return { capture: false, ours: restoring ? await this.updates.findById(db, restoring.shownUpdateId) : null };
-    });
-    if (capture) {
+  /** Runs in the call step, which holds the platform's lease but no connection; the capture is one statement. */
+  async beforePush(userId: string, guard: SpanGuardFacts | null, platform: string, adapter: PlatformAdapter, token: string): Promise<SpanGuardDecision> {
+    if (!guard) return 'push';
+    if (guard.capture) {
       const reading = await adapter.readStatus(token);
-      await this.scope.run(userId, (db) => this.restores.capture(db, userId, platform, reading));
+      await this.scope.selfScoped((db) => this.restores.capture(db, userId, platform, reading));
       return 'push';
     }
-    if (!ours) return 'push';
+    if (!guard.ours) return 'push';
     const reading = await adapter.readStatus(token);
-    return showsOursOrNothing(reading, ours, platform) ? 'push' : 'keep-user-status';
+    return showsOursOrNothing(reading, guard.ours, platform) ? 'push' : 'keep-user-status';
   }
 }
 
-function showsOursOrNothing(reading: PlatformStatusReading, ours: StatusUpdateEntity, platform: string): boolean {
+function showsOursOrNothing(reading: PlatformStatusReading, ours: NonNullable<SpanGuardFacts['ours']>, platform: string): boolean {
   if (!reading.emoji && !reading.message) return true;
   const override = ours.platformOverrides?.[platform];
   const emoji = override?.emoji ?? ours.emoji;

@@ -79,7 +79,7 @@ export class CallStep {
   /** Returns the platform's receipt: what it says it shows now (or that a span's restore must not overwrite it). */
   private async push(job: SyncStatusJob, token: string, lease: Leased): Promise<PlatformStatusReading | 'keep-user-status'> {
     const adapter = this.platforms.get(job.platform);
-    if ((await this.spanGuard.beforePush(job.userId, lease.update, job.platform, adapter, token)) === 'keep-user-status') return 'keep-user-status';
+    if ((await this.spanGuard.beforePush(job.userId, lease.spanGuard, job.platform, adapter, token)) === 'keep-user-status') return 'keep-user-status';
     const status = statusOf(lease.update, job.platform);
     return status ? adapter.setStatus(token, status) : adapter.clearStatus(token);
   }

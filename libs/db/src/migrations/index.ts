@@ -15,6 +15,7 @@ import { SpanSlackDnd1764000014000 } from './1764000014000-span-slack-dnd';
 import { ClaimAndSettleInOneStatement1764000015000 } from './1764000015000-claim-and-settle-in-one-statement';
 import { SpanEdgeInOneStatement1764000016100 } from './1764000016100-span-edge-in-one-statement';
 import { ClaimAndSettleInBatches1764000016200 } from './1764000016200-claim-and-settle-in-batches';
+import { SpanGuardInClaim1764000016300 } from './1764000016300-span-guard-in-claim';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ClaimAndSettleInOneStatement1764000015000,
   SpanEdgeInOneStatement1764000016100,
   ClaimAndSettleInBatches1764000016200,
+  SpanGuardInClaim1764000016300,
 ];

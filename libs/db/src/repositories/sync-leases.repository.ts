@@ -32,7 +32,17 @@ export type ClaimResult =
       audience: LiveAudience | null;
       /** Whether an active webhook endpoint listens to this user's events (else no webhook event is built). */
       webhooks: boolean;
+      /** For a schedule's or calendar's update, what Restore needs before the push; null for the user's own updates. */
+      spanGuard: SpanGuardFacts | null;
     };
+
+/** Read by the claim (statusync_span_guard) for a span's update: its block's part in Restore on this platform. */
+export interface SpanGuardFacts {
+  /** The block's first push here: read what the platform shows and keep it (the capture) before pushing. */
+  capture: boolean;
+  /** A restore's: the status the block showed, which the platform must still show (or nothing) to be put back. */
+  ours: Pick<StatusUpdateEntity, 'emoji' | 'message' | 'platformOverrides'> | null;
+}
 
 /** One job's claim: its user's platform and update, and how long to lease the platform for. */
 export interface ClaimRequest {
@@ -88,6 +98,7 @@ interface ClaimJson {
   update?: StatusUpdateJson | null;
   audience?: LiveAudience | null;
   webhooks?: boolean;
+  spanGuard?: SpanGuardFacts;
 }
 
 /**
@@ -163,7 +174,10 @@ function claimResult(claim: ClaimJson, updateId: string): ClaimResult {
   // The delivery cascades from its update, so a pending delivery has one; checked all the same.
   if (!claim.update) throw new Error(`update ${updateId} vanished under its pending delivery`);
   const update = statusUpdateFromJson(claim.update);
-  return { kind: 'leased', token: claim.token, attempt: (claim.ownAttempts ?? 0) + 1, config: toConfig(claim.config!), finished, update, audience: claim.audience ?? null, webhooks: claim.webhooks ?? true };
+  return {
+    kind: 'leased', token: claim.token, attempt: (claim.ownAttempts ?? 0) + 1, config: toConfig(claim.config!), finished, update,
+    audience: claim.audience ?? null, webhooks: claim.webhooks ?? true, spanGuard: claim.spanGuard ?? null,
+  };
 }
 
 /** A settlement as statusync_settle_delivery's arguments (the batch function reads the same names from jsonb). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { OneStatement } from '../../user-scope';
 import type { AlongsideUpdate } from '../status-updates.repository';
 
 /** One platform's part of a user's open block of merged spans. */
@@ -96,27 +97,11 @@ export class SpanRestoresRepository {
   }
 
   /**
-   * The open block on `platform` that update `updateId` belongs to, if nothing has captured the platform's previous
-   * status yet: whichever of the block's updates reaches the platform first reads it back.
+   * Keeps what `platform` showed before the user's open block first pushes there, so the block's end can put exactly
+   * that back. One statement that scopes itself (statusync_capture_span_restore): run it through
+   * UserScope.selfScoped, before the push. Which push is the block's first the claim says (SpanGuardFacts.capture).
    */
-  async toCapture(db: EntityManager, updateId: string, platform: string): Promise<SpanRestore | null> {
-    const rows = (await db.query(
-      `SELECT * FROM span_restores WHERE (set_update_id = $1 OR shown_update_id = $1) AND platform = $2 AND captured_at IS NULL AND ended_at IS NULL`,
-      [updateId, platform],
-    )) as SpanRestoreDbRow[];
-    return rows[0] ? toRestore(rows[0]) : null;
-  }
-
-  async capture(db: EntityManager, userId: string, platform: string, previous: SpanRestore['previous']): Promise<void> {
-    await db.query(
-      `UPDATE span_restores SET captured_at = now(), prev_emoji = $3, prev_message = $4, prev_expires_at = $5 WHERE user_id = $1 AND platform = $2`,
-      [userId, platform, previous.emoji, previous.message, previous.expiresAt],
-    );
-  }
-
-  /** The block that update `updateId` restores on `platform`, if it is a restore. */
-  async restoredBy(db: EntityManager, updateId: string, platform: string): Promise<SpanRestore | null> {
-    const rows = (await db.query(`SELECT * FROM span_restores WHERE restore_update_id = $1 AND platform = $2`, [updateId, platform])) as SpanRestoreDbRow[];
-    return rows[0] ? toRestore(rows[0]) : null;
+  async capture(db: OneStatement, userId: string, platform: string, previous: SpanRestore['previous']): Promise<void> {
+    await db.query(`SELECT statusync_capture_span_restore($1, $2, $3, $4, $5)`, [userId, platform, previous.emoji, previous.message, previous.expiresAt]);
   }
 }
