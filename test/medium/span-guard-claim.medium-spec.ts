@@ -88,6 +88,22 @@ describe('span guard: Restore read by the claim', () => {
     expect(await guardOf(user, restore)).toEqual({ capture: false, ours: null });
   });
 
+  it('captures many jobs’ blocks in one statement, each for its own user', async () => {
+    const [a, b] = [await seedUser(admin), await seedUser(admin)];
+    await openBlock(a, await calendarUpdate(a, 'A meets'));
+    await openBlock(b, await calendarUpdate(b, 'B meets'));
+    await scope.selfScoped((db) =>
+      restores.captureMany(db, [
+        { userId: b, platform: 'github', previous: { emoji: ':b:', message: 'B before', expiresAt: new Date('2030-01-01T00:00:00Z') } },
+        { userId: a, platform: 'github', previous: { emoji: ':a:', message: 'A before', expiresAt: null } },
+      ]),
+    );
+    expect(await blockOf(a)).toEqual({ captured: true, prev_emoji: ':a:', prev_message: 'A before' });
+    expect(await blockOf(b)).toEqual({ captured: true, prev_emoji: ':b:', prev_message: 'B before' });
+    const { rows } = await admin.query(`SELECT prev_expires_at FROM span_restores WHERE user_id = $1`, [b]);
+    expect(rows[0].prev_expires_at).toEqual(new Date('2030-01-01T00:00:00Z'));
+  });
+
   it('captures only for the user it names: another user’s open block is untouched', async () => {
     const [user, other] = [await seedUser(admin), await seedUser(admin)];
     await openBlock(other, await calendarUpdate(other, 'Theirs'));

@@ -18,14 +18,19 @@ describe('SpanRestoreGuard', () => {
   /** A guard over an in-memory capture; `facts` is what the claim answered (null: the user's own update). */
   function guardFor(facts: SpanGuardFacts | null, reading: PlatformStatusReading) {
     const captured: unknown[] = [];
+    const batches: number[] = [];
     const restores = {
       capture: async (_db: unknown, userId: string, platform: string, previous: unknown) => void captured.push({ userId, platform, previous }),
+      captureMany: async (_db: unknown, many: { userId: string; platform: string; previous: unknown }[]) => {
+        batches.push(many.length);
+        captured.push(...many);
+      },
     } as unknown as SpanRestoresRepository;
     const scope = { selfScoped: (work: (db: unknown) => Promise<unknown>) => work({}) } as unknown as UserScope;
     const reads: string[] = [];
     const adapter = { readStatus: async (token: string) => (reads.push(token), reading) } as unknown as PlatformAdapter;
     const guard = new SpanRestoreGuard(scope, restores);
-    return { decide: (platform = 'slack') => guard.beforePush(USER, facts, platform, adapter, 'tok'), captured, reads };
+    return { decide: (platform = 'slack', userId = USER) => guard.beforePush(userId, facts, platform, adapter, 'tok'), captured, reads, batches };
   }
   const restoring = (ours: Ours | null): SpanGuardFacts => ({ capture: false, ours });
 
@@ -44,6 +49,18 @@ describe('SpanRestoreGuard', () => {
     expect(await decide('github')).toBe('push');
     expect(reads).toEqual(['tok']);
     expect(captured).toEqual([{ userId: USER, platform: 'github', previous: before }]);
+  });
+
+  it('captures for jobs pushing at the same moment in one statement', async () => {
+    const before = showing(':palm_tree:', 'On leave');
+    const { decide, captured, batches } = guardFor({ capture: true, ours: null }, before);
+    expect(await Promise.all([decide('github', 'u-1'), decide('github', 'u-2'), decide('slack', 'u-3')])).toEqual(['push', 'push', 'push']);
+    expect(batches).toEqual([3]);
+    expect(captured).toEqual([
+      { userId: 'u-1', platform: 'github', previous: before },
+      { userId: 'u-2', platform: 'github', previous: before },
+      { userId: 'u-3', platform: 'slack', previous: before },
+    ]);
   });
 
   it('pushes a span update that is neither a capture nor a restore (or whose shown update is gone) without reading the platform', async () => {

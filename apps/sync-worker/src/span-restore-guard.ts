@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SpanGuardFacts, SpanRestoresRepository, UserScope } from '@statusync/db';
+import { SpanCapture, SpanGuardFacts, SpanRestoresRepository, StatementBatcher, UserScope } from '@statusync/db';
 import { canonicalEmoji, PlatformAdapter, PlatformStatusReading } from '@statusync/platforms';
+import { BATCH_LIMITS } from './sync/batch-limits';
 
 /** Whether to push a span's update, or keep what the user put on the platform themselves. */
 export type SpanGuardDecision = 'push' | 'keep-user-status';
@@ -15,17 +16,26 @@ export type SpanGuardDecision = 'push' | 'keep-user-status';
  */
 @Injectable()
 export class SpanRestoreGuard {
-  constructor(
-    private readonly scope: UserScope,
-    private readonly restores: SpanRestoresRepository,
-  ) {}
+  /** The captures of a moment go as one statement, like the claims (a burst of meetings starts them all at once). */
+  private readonly captures: StatementBatcher<SpanCapture, void>;
 
-  /** Runs in the call step, which holds the platform's lease but no connection; the capture is one statement. */
+  constructor(scope: UserScope, restores: SpanRestoresRepository) {
+    this.captures = new StatementBatcher({
+      one: (c) => scope.selfScoped((db) => restores.capture(db, c.userId, c.platform, c.previous)),
+      many: async (captures) => {
+        await scope.selfScoped((db) => restores.captureMany(db, captures));
+        return captures.map(() => undefined);
+      },
+      ...BATCH_LIMITS,
+    });
+  }
+
+  /** Runs in the call step, which holds the platform's lease but no connection; the capture commits before the push. */
   async beforePush(userId: string, guard: SpanGuardFacts | null, platform: string, adapter: PlatformAdapter, token: string): Promise<SpanGuardDecision> {
     if (!guard) return 'push';
     if (guard.capture) {
       const reading = await adapter.readStatus(token);
-      await this.scope.selfScoped((db) => this.restores.capture(db, userId, platform, reading));
+      await this.captures.run({ userId, platform, previous: reading });
       return 'push';
     }
     if (!guard.ours) return 'push';

@@ -2,6 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const GUARD = 'statusync_span_guard(uuid, text)';
 const CAPTURE = 'statusync_capture_span_restore(uuid, text, text, text, timestamptz)';
+const CAPTURES = 'statusync_capture_span_restores(jsonb)';
 
 /**
  * The claim wrapper as migration 1764000016200 made it (character for character: the down must give back the same
@@ -32,7 +33,9 @@ const claimWrapper = (schema: string, extra = '') => `
  *   claim's statement, under the user scope the claim set, so row-level security binds it as before.
  * - The capture is statusync_capture_span_restore: one statement that scopes itself (SECURITY INVOKER, the scope
  *   transaction-local, as the claim). It still commits BEFORE the push, so a crash between the two never leaves our
- *   own status to be "restored" later.
+ *   own status to be "restored" later. statusync_capture_span_restores takes the captures of many jobs at once (the
+ *   worker batches them like its claims), each element scoped to its own user, in (user, platform) order so two
+ *   batches lock rows in the same order.
  */
 export class SpanGuardInClaim1764000016300 implements MigrationInterface {
   name = 'SpanGuardInClaim1764000016300';
@@ -64,13 +67,28 @@ export class SpanGuardInClaim1764000016300 implements MigrationInterface {
         UPDATE span_restores SET captured_at = now(), prev_emoji = p_emoji, prev_message = p_message, prev_expires_at = p_expires_at
         WHERE user_id = p_user AND platform = p_platform;
       END $$`);
+    await db.query(`
+      CREATE FUNCTION statusync_capture_span_restores(p_captures jsonb)
+      RETURNS void LANGUAGE plpgsql VOLATILE SET search_path = "${schema}", pg_temp AS $$
+      DECLARE
+        r record;
+      BEGIN
+        FOR r IN
+          SELECT (e->>'userId')::uuid AS user_id, e->>'platform' AS platform, e->>'emoji' AS emoji, e->>'message' AS message,
+                 (e->>'expiresAt')::timestamptz AS expires_at
+          FROM jsonb_array_elements(p_captures) AS e
+          ORDER BY 1, 2
+        LOOP
+          PERFORM statusync_capture_span_restore(r.user_id, r.platform, r.emoji, r.message, r.expires_at);
+        END LOOP;
+      END $$`);
     const spanGuard = `
           IF v_claim->'update'->>'source' IN ('schedule', 'calendar') THEN
             v_claim := v_claim || jsonb_build_object('spanGuard', statusync_span_guard(p_update, p_platform));
           END IF;`;
     await db.query(claimWrapper(schema, spanGuard));
     // CREATE OR REPLACE kept the claim's own grants.
-    for (const fn of [GUARD, CAPTURE]) {
+    for (const fn of [GUARD, CAPTURE, CAPTURES]) {
       await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO statusync_app`);
     }
@@ -79,6 +97,7 @@ export class SpanGuardInClaim1764000016300 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     const [{ schema }] = (await db.query(`SELECT current_schema() AS schema`)) as { schema: string }[];
     await db.query(claimWrapper(schema));
+    await db.query(`DROP FUNCTION IF EXISTS ${CAPTURES}`);
     await db.query(`DROP FUNCTION IF EXISTS ${CAPTURE}`);
     await db.query(`DROP FUNCTION IF EXISTS ${GUARD}`);
   }

@@ -104,4 +104,17 @@ export class SpanRestoresRepository {
   async capture(db: OneStatement, userId: string, platform: string, previous: SpanRestore['previous']): Promise<void> {
     await db.query(`SELECT statusync_capture_span_restore($1, $2, $3, $4, $5)`, [userId, platform, previous.emoji, previous.message, previous.expiresAt]);
   }
+
+  /** `capture` for many jobs in one statement (statusync_capture_span_restores), each scoped to its own user. */
+  async captureMany(db: OneStatement, captures: SpanCapture[]): Promise<void> {
+    const elements = captures.map((c) => ({ ...c.previous, userId: c.userId, platform: c.platform, expiresAt: c.previous.expiresAt?.toISOString() ?? null }));
+    await db.query(`SELECT statusync_capture_span_restores($1)`, [JSON.stringify(elements)]);
+  }
+}
+
+/** One job's capture: the user's platform and what it showed before the block's first push. */
+export interface SpanCapture {
+  userId: string;
+  platform: string;
+  previous: SpanRestore['previous'];
 }
