@@ -126,7 +126,7 @@ async function deliveryFigures(env: BenchEnv, edge: 'start' | 'end'): Promise<Pi
   const at = edge === 'start' ? 's.starts_at' : 's.ends_at';
   const { rows } = await env.db.query(
     `SELECT l.duration_ms AS attempt, extract(epoch FROM d.completed_at - e.fired_at) * 1000 AS settled_ms,
-            extract(epoch FROM d.completed_at - ${at}) AS settled_s, extract(epoch FROM e.fired_at - ${at}) AS fired_s
+            extract(epoch FROM d.completed_at - ${at}) AS settled_s
      FROM span_edges e JOIN status_spans s ON s.id = e.span_id
      JOIN status_deliveries d ON d.update_id = ANY(e.update_ids) AND d.state = 'succeeded'
      JOIN sync_logs l ON l.update_id = d.update_id AND l.platform = d.platform AND l.outcome = 'succeeded'

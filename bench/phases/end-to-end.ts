@@ -20,8 +20,8 @@ export interface EndToEndFigures {
   outsideAttemptP50Ms: number;
   outsideAttemptP95Ms: number;
   /**
-   * CPU seconds over the load and the drain after it: gateway, workers, their Postgres backends, redis-server and
-   * the benchmark's own process (the platform fakes; the load generator is a process of its own, not counted).
+   * CPU seconds over the load and the drain after it: gateway, workers, their Postgres backends, redis-server, the
+   * benchmark's own process (the platform fakes) and, when it reports its own (autocannon), the load generator.
    */
   cpuSeconds: Record<string, number>;
 }
