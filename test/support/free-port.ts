@@ -22,7 +22,8 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port in Jest worker ${worker}'s block`);
 }
 
-function canBind(port: number): Promise<boolean> {
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+export function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.unref();

@@ -1,19 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { canBind } from './free-port';
 import { waitFor } from './wait-for';
 
 /** Free if both the port and its cluster-bus port (+10000) can be bound right now. */
-async function canBind(port: number): Promise<boolean> {
-  const bind = (p: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false));
-      server.listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  return (await bind(port)) && (await bind(port + 10_000));
-}
+const canBindWithBus = async (port: number) => (await canBind(port)) && (await canBind(port + 10_000));
 
 /** A throwaway 3-master Redis Cluster on spare ports, for one test file; never touches the shared Redis. */
 export class LocalRedisCluster {
@@ -31,7 +24,7 @@ export class LocalRedisCluster {
   static async start(): Promise<LocalRedisCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'statusync-redis-cluster-'));
     const ports: number[] = [];
-    for (let port = 20_000 + Math.floor(Math.random() * 20_000); ports.length < 3; port++) if (await canBind(port)) ports.push(port);
+    for (let port = 20_000 + Math.floor(Math.random() * 20_000); ports.length < 3; port++) if (await canBindWithBus(port)) ports.push(port);
     const servers = ports.map((port) =>
       spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
         '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),

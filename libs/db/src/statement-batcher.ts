@@ -15,9 +15,10 @@ interface Waiting<I, O> {
 }
 
 /**
- * Sends statements that callers issue at about the same time as one statement for many (the worker's claims and
- * settles, docs/decisions.md §39; the scheduler's span edges, one transaction per group, §41): each statement costs Postgres a transaction and a commit besides its work, which
- * at hundreds of jobs a second was most of its CPU per job. Adaptive, so a quiet worker waits for nothing: a request
+ * Sends statements that callers issue at about the same time as one statement for many (the worker's claims, settles
+ * and span captures, docs/decisions.md §39 and §45; the scheduler's span edges, one transaction per group, §41): each
+ * statement costs Postgres a transaction and a commit besides its work, which at hundreds of jobs a second was most
+ * of its CPU per job. Adaptive, so a quiet worker waits for nothing: a request
  * goes at the end of the event-loop turn that made it, with whatever else that turn asked for, unless `maxInFlight`
  * batches are already out; then requests gather until one comes back. A lone request goes as the single statement.
  * When a batch fails, its requests are sent one by one, so each caller gets its own answer or its own error.

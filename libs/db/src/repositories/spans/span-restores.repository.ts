@@ -107,7 +107,8 @@ export class SpanRestoresRepository {
 
   /** `capture` for many jobs in one statement (statusync_capture_span_restores), each scoped to its own user. */
   async captureMany(db: OneStatement, captures: SpanCapture[]): Promise<void> {
-    const elements = captures.map((c) => ({ ...c.previous, userId: c.userId, platform: c.platform, expiresAt: c.previous.expiresAt?.toISOString() ?? null }));
+    // JSON writes a Date as its ISO string, which the function reads back as timestamptz.
+    const elements = captures.map((c) => ({ userId: c.userId, platform: c.platform, ...c.previous }));
     await db.query(`SELECT statusync_capture_span_restores($1)`, [JSON.stringify(elements)]);
   }
 }
