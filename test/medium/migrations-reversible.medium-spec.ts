@@ -31,8 +31,9 @@ describe('migrations: each down undoes its up', () => {
       ),
       indexes: await list(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename <> 'migrations'`),
       functions: await list(
-        `SELECT p.proname, pg_get_function_identity_arguments(p.oid), md5(p.prosrc) FROM pg_proc p
-           JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
+        `SELECT p.proname, pg_get_function_identity_arguments(p.oid), md5(p.prosrc), l.lanname, p.provolatile, p.prosecdef,
+                p.proconfig::text, p.proowner::regrole::text, coalesce(p.proacl::text, '')
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang WHERE n.nspname = $1`,
       ),
       policies: await list(`SELECT tablename, policyname, cmd, roles::text, qual, with_check FROM pg_policies WHERE schemaname = $1`),
       rowSecurity: await list(

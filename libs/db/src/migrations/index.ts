@@ -16,6 +16,7 @@ import { ClaimAndSettleInOneStatement1764000015000 } from './1764000015000-claim
 import { SpanEdgeInOneStatement1764000016100 } from './1764000016100-span-edge-in-one-statement';
 import { ClaimAndSettleInBatches1764000016200 } from './1764000016200-claim-and-settle-in-batches';
 import { SpanGuardInClaim1764000016300 } from './1764000016300-span-guard-in-claim';
+import { PerJobFunctionsInPlpgsql1764000016400 } from './1764000016400-per-job-functions-in-plpgsql';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   SpanEdgeInOneStatement1764000016100,
   ClaimAndSettleInBatches1764000016200,
   SpanGuardInClaim1764000016300,
+  PerJobFunctionsInPlpgsql1764000016400,
 ];
