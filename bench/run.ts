@@ -305,7 +305,8 @@ function printTable(r: any) {
     }
     if (s.redisOwn?.end) {
       const own = (f: any) => (f ? `${f.totalMb} MB (${Object.entries(f.byKindMb).slice(0, 3).map(([k, v]) => `${k} ${v}`).join(', ')})` : '?');
-      rows.push(['Soak: its own Redis keys', `after warm-up ${own(s.redisOwn.afterWarmUp)} → end ${own(s.redisOwn.end)}`, '']);
+      const window = s.liveResumeWindowSeconds ? `; live resume window ${s.liveResumeWindowSeconds} s` : '';
+      rows.push(['Soak: its own Redis keys', `after warm-up ${own(s.redisOwn.afterWarmUp)} → end ${own(s.redisOwn.end)}${window}`, '']);
     }
   }
   if (r.history?.firstPage) {

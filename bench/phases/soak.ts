@@ -41,6 +41,8 @@ export interface SoakFigures {
   lost: number;
   warmUpSeconds: number;
   sampleSeconds: number;
+  /** LIVE_RESUME_WINDOW_SECONDS during the soak: half the warm-up, so the live streams are full before it ends. */
+  liveResumeWindowSeconds: number;
   rss: Record<string, MemorySeries>;
   /** Largest RSS growth of any service after warm-up. */
   rssGrowthPct: number;
@@ -66,7 +68,11 @@ export async function soakPhase(
   settings: { seconds: number; rate: number; sampleSeconds: number; warmUpSeconds: number; workerConcurrency: number; platformEnv: Record<string, string> },
 ): Promise<SoakFigures> {
   const load = trackLoad();
-  const serviceEnv = { ...env.env, ...settings.platformEnv, ALLOW_PRIVATE_URLS: 'true' };
+  // The live streams keep one resume window of events (an hour by default): a soak whose warm-up ends before the
+  // window is full would count the streams filling up as growth. Half the warm-up keeps the streams' size steady
+  // after it, so what grows is a leak (docs/decisions.md §46). The schema's floor is a minute.
+  const liveResumeWindowSeconds = Math.max(60, Math.floor(settings.warmUpSeconds / 2));
+  const serviceEnv = { ...env.env, ...settings.platformEnv, ALLOW_PRIVATE_URLS: 'true', LIVE_RESUME_WINDOW_SECONDS: String(liveResumeWindowSeconds) };
   const workerEnv = { ...serviceEnv, SYNC_CONCURRENCY: String(settings.workerConcurrency), DATABASE_POOL_SIZE: String(Math.max(4, Math.ceil(settings.workerConcurrency / 10))) };
   const probeDir = mkdtempSync(join(tmpdir(), 'statusync-soak-'));
   const probed = (name: string, serviceEnv: Record<string, string>) =>
@@ -149,6 +155,7 @@ export async function soakPhase(
       lost: pending + Math.max(0, accepted - recorded),
       warmUpSeconds: settings.warmUpSeconds,
       sampleSeconds: settings.sampleSeconds,
+      liveResumeWindowSeconds,
       rss: rssSeries,
       rssGrowthPct: Math.max(...Object.values(rssSeries).map((s) => s.growthPct)),
       heap,

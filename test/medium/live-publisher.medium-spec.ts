@@ -1,4 +1,4 @@
-import { LIVE_FIELD, liveStreamKey, LIVE_STREAM_TTL_SECONDS, UserLiveEvent } from '@statusync/queue';
+import { LIVE_FIELD, liveStreamKey, UserLiveEvent } from '@statusync/queue';
 import { livePublisherWorld } from './support/live-publisher-world';
 
 /**
@@ -7,7 +7,9 @@ import { livePublisherWorld } from './support/live-publisher-world';
  * user's stream and every team's, with the idle TTL; the gateway's batched path (appendTo) writes the same entries.
  */
 describe('LivePublisher (auto-pipelined stream writes)', () => {
-  const { prefix, publisher, redis } = livePublisherWorld('live-publisher');
+  const { prefix, publisher, redis, config } = livePublisherWorld('live-publisher');
+  /** An idle stream lives one resume window (an hour by default). */
+  const LIVE_STREAM_TTL_SECONDS = config.live.resumeWindowMs / 1000;
   const event = (i: number): UserLiveEvent => ({ type: 'delivery', updateId: `update-${i}`, platform: 'slack', state: 'succeeded', errorCode: null });
   const entries = async (key: string) => (await redis.xrange(key, '-', '+')).map(([, fields]) => JSON.parse(fields[fields.indexOf(LIVE_FIELD) + 1]));
 

@@ -1,4 +1,4 @@
-import { LIVE_RESUME_WINDOW_MS, liveStreamKey } from '@statusync/queue';
+import { liveStreamKey } from '@statusync/queue';
 import { MAX_REPLAY, resumeAfter } from '../../apps/api-gateway/src/live/stream-resume';
 import { livePublisherWorld } from './support/live-publisher-world';
 
@@ -7,7 +7,9 @@ import { livePublisherWorld } from './support/live-publisher-world';
  * the stream no longer holds is told to resync rather than handed a replay with a hole in it.
  */
 describe('live streams: the resume window and resuming', () => {
-  const { prefix, publisher, redis } = livePublisherWorld('stream-resume');
+  // A window other than the default hour: the setting, not a constant, decides what is trimmed.
+  const { prefix, publisher, redis, config } = livePublisherWorld('stream-resume', { LIVE_RESUME_WINDOW_SECONDS: '600' });
+  const LIVE_RESUME_WINDOW_MS = config.live.resumeWindowMs;
   const audience = (userId: string) => ({ userId, subject: `subject-${userId}`, teamIds: [] });
   const event = { type: 'reading', platform: 'slack' } as const;
   /** An entry written at `agoMs` in the past (its id is its time), as an earlier publish would have left it. */
@@ -15,6 +17,7 @@ describe('live streams: the resume window and resuming', () => {
   const ids = async (key: string) => (await redis.xrange(key, '-', '+')).map(([id]) => id);
 
   it('a publish drops the entries older than the window, exactly, and keeps the rest; the idle TTL is the window', async () => {
+    expect(LIVE_RESUME_WINDOW_MS).toBe(600_000);
     const key = liveStreamKey(prefix, 'user', 'trimmed');
     const old = [await oldEntry(key, LIVE_RESUME_WINDOW_MS + 60_000), await oldEntry(key, LIVE_RESUME_WINDOW_MS + 1_000)];
     const recent = await oldEntry(key, LIVE_RESUME_WINDOW_MS - 60_000);

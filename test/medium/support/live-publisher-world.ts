@@ -1,4 +1,4 @@
-import { loadConfig } from '@statusync/core';
+import { AppConfig, loadConfig } from '@statusync/core';
 import { LivePublisher } from '@statusync/queue';
 import { Redis } from 'ioredis';
 import { E2E, queuePrefixFor } from '../../support/test-env';
@@ -7,9 +7,9 @@ import { E2E, queuePrefixFor } from '../../support/test-env';
  * A LivePublisher on the real Redis under a prefix of its own, ready before the file's tests run, and a plain client
  * to read what it wrote; every key under the prefix is removed afterwards. Call at the top of a `describe`.
  */
-export function livePublisherWorld(label: string): { prefix: string; publisher: LivePublisher; redis: Redis } {
+export function livePublisherWorld(label: string, env: Record<string, string> = {}): { prefix: string; publisher: LivePublisher; redis: Redis; config: AppConfig } {
   const prefix = queuePrefixFor(label);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: E2E.databaseUrl, REDIS_URL: E2E.redisUrl, QUEUE_PREFIX: prefix, JWT_SECRET: E2E.jwtSecret, TOKEN_ENCRYPTION_KEY: E2E.encryptionKey });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: E2E.databaseUrl, REDIS_URL: E2E.redisUrl, QUEUE_PREFIX: prefix, JWT_SECRET: E2E.jwtSecret, TOKEN_ENCRYPTION_KEY: E2E.encryptionKey, ...env });
   const publisher = new LivePublisher(config);
   const redis = new Redis(E2E.redisUrl);
 
@@ -26,5 +26,5 @@ export function livePublisherWorld(label: string): { prefix: string; publisher: 
     redis.disconnect();
   });
 
-  return { prefix, publisher, redis };
+  return { prefix, publisher, redis, config };
 }

@@ -72,6 +72,8 @@ export interface AppConfig {
     sweepIntervalMs: number;
     retentionDays: number;
   };
+  /** Live streams (SSE): how far back a client can resume, and how long an idle stream lives. */
+  live: { resumeWindowMs: number };
   bullBoard: { username: string; password?: string };
   /** The bearer token /metrics asks for (unset: open outside production, off in it). */
   metrics: { token?: string };

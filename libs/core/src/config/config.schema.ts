@@ -195,6 +195,11 @@ export const configSchema = z
     WEBHOOK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
     /** Webhook deliveries older than this are purged with the status history (the same hourly job). */
     WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    /**
+     * How far back a reconnecting live client can resume (seconds): each user's and team's stream keeps this much and
+     * expires when idle this long, so Redis holds about one window of events per active user.
+     */
+    LIVE_RESUME_WINDOW_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
   })

@@ -118,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL_MS,
       retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
+    live: { resumeWindowMs: e.LIVE_RESUME_WINDOW_SECONDS * 1000 },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
     metrics: { token: e.METRICS_TOKEN },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, createRedisClient, RedisClient } from '@statusync/core';
 import type { ChainableCommander } from 'ioredis';
-import { LIVE_FIELD, LIVE_STREAM_MAXLEN, LIVE_STREAM_TTL_SECONDS, liveStreamKey, liveTrimMinId, TeamLiveEvent, UserLiveEvent } from './live-streams';
+import { LIVE_FIELD, LIVE_STREAM_MAXLEN, liveStreamKey, liveTrimMinId, TeamLiveEvent, UserLiveEvent } from './live-streams';
 
 /** Who an event is about: the user, their subject (named in team events) and the teams they belong to. */
 export interface LiveAudience {
@@ -35,7 +35,7 @@ export class LivePublisher implements OnApplicationShutdown {
   async publish(audience: LiveAudience, event: UserLiveEvent): Promise<void> {
     try {
       const now = Date.now();
-      await Promise.all(this.entries(audience, event).flatMap(([key, body]) => writeEntry(this.redis, key, body, now)));
+      await Promise.all(this.entries(audience, event).flatMap(([key, body]) => writeEntry(this.redis, key, body, now, this.config.live.resumeWindowMs)));
     } catch (error) {
       this.logger.warn({ err: error, userId: audience.userId, type: event.type }, 'live event not published');
     }
@@ -47,7 +47,7 @@ export class LivePublisher implements OnApplicationShutdown {
    */
   appendTo(batch: ChainableCommander, audience: LiveAudience, event: UserLiveEvent): void {
     const now = Date.now();
-    for (const [key, body] of this.entries(audience, event)) writeEntry(batch, key, body, now);
+    for (const [key, body] of this.entries(audience, event)) writeEntry(batch, key, body, now, this.config.live.resumeWindowMs);
   }
 
   /** The streams an event goes to (the user's, each of their teams') with what each gets. */
@@ -75,12 +75,13 @@ interface StreamWriter {
 
 /**
  * Appends `body` (count-capped cheaply, approximately), then trims what is older than the resume window exactly: an
- * approximate trim removes only whole nodes of 100 entries, which a user's stream rarely fills. Then the idle TTL.
+ * approximate trim removes only whole nodes of 100 entries, which a user's stream rarely fills. Then the idle TTL: a
+ * stream with no event for the whole window holds nothing to resume from.
  */
-function writeEntry(writer: StreamWriter, key: string, body: object, nowMs: number): unknown[] {
+function writeEntry(writer: StreamWriter, key: string, body: object, nowMs: number, windowMs: number): unknown[] {
   return [
     writer.xadd(key, 'MAXLEN', '~', LIVE_STREAM_MAXLEN, '*', LIVE_FIELD, JSON.stringify(body)),
-    writer.xtrim(key, 'MINID', liveTrimMinId(nowMs)),
-    writer.expire(key, LIVE_STREAM_TTL_SECONDS),
+    writer.xtrim(key, 'MINID', liveTrimMinId(nowMs, windowMs)),
+    writer.expire(key, windowMs / 1000),
   ];
 }

@@ -1,22 +1,18 @@
 /**
  * Live events (SSE) travel through Redis Streams, one per user and one per team, so every gateway replica
  * can serve any client and a client can resume from its `Last-Event-ID` (the stream entry id).
- * A stream keeps the last LIVE_RESUME_WINDOW_MS of events, at most (approximately) LIVE_STREAM_MAXLEN of them, and
- * expires when idle that long: memory follows how many users are active, not how many ever were.
+ * A stream keeps the last resume window of events (LIVE_RESUME_WINDOW_SECONDS, an hour by default), at most
+ * (approximately) LIVE_STREAM_MAXLEN of them, and expires when idle that long: memory follows how many users are
+ * active, not how many ever were.
  */
 export type LiveStreamKind = 'user' | 'team';
 
 export const liveStreamKey = (prefix: string, kind: LiveStreamKind, id: string) => `${prefix}:live:${kind}:${id}`;
 
-/** How far back a reconnecting client can resume: older entries are trimmed at each write (§42). */
-export const LIVE_RESUME_WINDOW_MS = 3600 * 1000;
 /** Entries kept per stream at most, whatever their age (a large team's stream within the window). */
 export const LIVE_STREAM_MAXLEN = 1000;
-/** An idle stream (no event for the whole window) holds nothing to resume from: it is dropped. */
-export const LIVE_STREAM_TTL_SECONDS = LIVE_RESUME_WINDOW_MS / 1000;
-
 /** XTRIM's MINID: entries older than the resume window, by the writer's clock (a skew only shifts the window). */
-export const liveTrimMinId = (nowMs: number) => `${nowMs - LIVE_RESUME_WINDOW_MS}-0`;
+export const liveTrimMinId = (nowMs: number, windowMs: number) => `${nowMs - windowMs}-0`;
 
 /**
  * On the user's own stream: an update was accepted (pending), one platform's delivery settled, or a read-back
