@@ -10,6 +10,7 @@ const SERVICES = ['api-gateway', 'sync-worker', 'scheduler', 'calendar-poller'];
 
 interface ComposeService {
   environment?: Record<string, string>;
+  stop_grace_period?: string;
 }
 
 const userOf = (url: string) => decodeURIComponent(new URL(url).username);
@@ -59,6 +60,8 @@ describe('docker-compose.yml', () => {
       expect(JSON.stringify(env)).not.toContain('owner-secret');
       expect(env.METRICS_TOKEN).toBe('m'.repeat(24));
     }
+    // Each service's own shutdown deadline (SHUTDOWN_TIMEOUT_SECONDS, 25 s by default) ends before Compose's SIGKILL.
+    expect(Object.fromEntries(SERVICES.map((name) => [name, services[name].stop_grace_period]))).toEqual(Object.fromEntries(SERVICES.map((name) => [name, '30s'])));
     const migrate = services.migrate.environment ?? {};
     expect(userOf(migrate.MIGRATION_DATABASE_URL)).toBe('statusync');
     expect(new URL(migrate.MIGRATION_DATABASE_URL).password).toBe('owner-secret');

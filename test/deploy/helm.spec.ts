@@ -93,6 +93,23 @@ describe('deploy/helm/statusync', () => {
     }
   }, 60_000);
 
+  it('ends every service\'s own shutdown deadline 5 s before the pod\'s grace period, so a stuck stop is logged, not SIGKILLed', async () => {
+    const { manifests } = await render({ ...REQUIRED, 'apps.scheduler.terminationGracePeriodSeconds': '60' });
+    const deadlines = Object.fromEntries(
+      byKind(manifests, 'Deployment').map((deployment) => {
+        const pod = deployment.spec.template.spec;
+        const env = pod.containers[0].env as { name: string; value?: string }[];
+        return [deployment.metadata.name.replace(/^sts-statusync-/, ''), { grace: pod.terminationGracePeriodSeconds, deadline: env.find((e) => e.name === 'SHUTDOWN_TIMEOUT_SECONDS')?.value }];
+      }),
+    );
+    expect(deadlines).toEqual({
+      'api-gateway': { grace: 30, deadline: '25' },
+      'sync-worker': { grace: 45, deadline: '40' },
+      scheduler: { grace: 60, deadline: '55' },
+      'calendar-poller': { grace: 30, deadline: '25' },
+    });
+  }, 60_000);
+
   it('runs migrations as the owner and the services as statusync_app, passwords URL-encoded in the Secret', async () => {
     const { manifests } = await render(REQUIRED);
     const [secret] = byKind(manifests, 'Secret');

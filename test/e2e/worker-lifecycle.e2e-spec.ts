@@ -99,6 +99,28 @@ describe('worker lifecycle', () => {
     expect(worker.logs()).toContain('workers closed; in-flight jobs finished');
   }, 20_000);
 
+  it('a shutdown that overruns SHUTDOWN_TIMEOUT_SECONDS exits with code 1 saying so; its job is taken over, not lost', async () => {
+    const first = await start('sync-worker', { SHUTDOWN_TIMEOUT_SECONDS: '1', PLATFORM_TIMEOUT_MS: '6000' });
+    const user = await newUser(stack, ['slack']);
+    stack.slack.setLatency(5000);
+    const id = await postUpdate(user, { message: 'Outlives the deadline', emoji: ':hourglass:' });
+    await waitFor(() => stack.slack.inFlight === 1, 'the call to Slack to be in flight', 5_000, 10);
+
+    const sigtermAt = Date.now();
+    const exit = await first.stop();
+    // It gave up at its deadline (1 s), long before Slack's answer (5 s), instead of waiting for a SIGKILL.
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(Date.now() - sigtermAt).toBeLessThan(4_000);
+    expect(first.logs()).toContain('graceful shutdown did not finish within SHUTDOWN_TIMEOUT_SECONDS');
+    expect(first.logs()).not.toContain('workers closed; in-flight jobs finished');
+    stack.slack.setLatency(0);
+
+    await start('sync-worker');
+    const outcome = await settled(stack, user, id, 15_000);
+    expect(outcome.platforms.slack).toMatchObject({ state: 'succeeded', errorCode: null });
+    expect(stack.slack.profileOf(user.slackUserId).status_text).toBe('Outlives the deadline');
+  }, 30_000);
+
   it('a SIGKILLed worker’s job is recovered as stalled by the next worker and recorded once', async () => {
     const env = { SYNC_STALLED_INTERVAL_MS: '1000' };
     const first = await start('sync-worker', env);

@@ -80,10 +80,17 @@ export class ServiceProcess {
     }
   }
 
-  /** SIGTERM and wait: the graceful path. */
+  /**
+   * SIGTERM and wait: the graceful path. A shutdown that overran its deadline (SHUTDOWN_TIMEOUT_SECONDS, 20 s here,
+   * inside Jest's 30 s hook limit) exits 1: its log's end is printed, so a teardown that went wrong says why.
+   */
   async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    return this.exited;
+    const exit = await this.exited;
+    if (exit.code !== 0 && exit.signal === null) {
+      console.warn(`${this.name} exited with code ${exit.code} after SIGTERM; the end of its log:\n${this.logs().split('\n').slice(-40).join('\n')}\n${this.stderr}`);
+    }
+    return exit;
   }
 
   /** SIGKILL: the crash path. */
@@ -117,6 +124,8 @@ export function stackEnv(options: StackOptions): Record<string, string> {
     SYNC_BACKOFF_BASE_MS: '100',
     SYNC_MAX_ATTEMPTS: '5',
     LOG_LEVEL: 'debug',
+    // A teardown's stop must end inside Jest's 30 s hook limit, with the service's own account of what hung.
+    SHUTDOWN_TIMEOUT_SECONDS: '20',
     // Suites that are not about rate limits make hundreds of requests per user (and poll while updates settle):
     // budgets they cannot reach. rate-limit.e2e-spec.ts starts its gateways with the real defaults.
     RATE_LIMIT_WRITES_PER_HOUR: '100000',

@@ -12,6 +12,7 @@ export * from './http/problem.exception';
 export * from './http/problem-details.filter';
 export * from './bootstrap/create-http-app';
 export * from './bootstrap/run-main';
+export * from './bootstrap/shutdown-deadline';
 export * from './http/public.decorator';
 export * from './http/rate-limit-exempt.decorator';
 export * from './http/dependency-down';

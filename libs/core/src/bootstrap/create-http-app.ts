@@ -10,6 +10,7 @@ import { answerClientError, ProblemDetailsFilter } from '../http/problem-details
 import { requestIdFor } from '../logging/logging.module';
 import { mountMetricsEndpoint, timeHttpRequests } from '../metrics/metrics-endpoint';
 import { startProcessMetrics } from '../metrics/metrics';
+import { armShutdownDeadline } from './shutdown-deadline';
 
 /**
  * Every service is a Fastify Nest app: the gateway serves the API, the others serve only their health routes.
@@ -17,13 +18,13 @@ import { startProcessMetrics } from '../metrics/metrics';
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, bodyLimitBytes = 64 * 1024): Promise<NestFastifyApplication> {
   // The adapter exists before Nest's ConfigModule does, so it reads the (same, validated) configuration itself:
-  // which address is the client's decides per-address rate limits.
-  const { trustProxy } = loadConfig().http;
+  // which address is the client's decides per-address rate limits; the shutdown deadline is armed below.
+  const { http, shutdown } = loadConfig();
   const problems = new ProblemDetailsFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: bodyLimitBytes,
     genReqId: requestIdFor,
-    trustProxy,
+    trustProxy: http.trustProxy,
     // Errors Fastify's router raises before any route runs (a path that is not valid percent-encoding, an
     // over-long parameter) get the same problem details as every other error, not Fastify's own JSON.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => problems.send(error, request, reply),
@@ -50,6 +51,11 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, bodyL
   // killed) and fire 'exit', which flushes pino's asynchronous log destination. Only the stop signals: with none
   // named, Nest stops on every signal, SIGUSR2 included, so `--heapsnapshot-signal` stopped the service it asked.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  const logger = app.get(Logger);
+  armShutdownDeadline(shutdown.timeoutMs, (details) =>
+    // nestjs-pino reads its last argument as the context.
+    logger.error(details, 'graceful shutdown did not finish within SHUTDOWN_TIMEOUT_SECONDS; exiting with code 1', 'shutdown'),
+  );
   return app;
 }
 

@@ -77,6 +77,8 @@ export interface AppConfig {
   bullBoard: { username: string; password?: string };
   /** The bearer token /metrics asks for (unset: open outside production, off in it). */
   metrics: { token?: string };
+  /** How long the graceful shutdown may take before the process exits 1 saying what was still open. */
+  shutdown: { timeoutMs: number };
   log: { level: string; file?: string };
   /** Names of the variables that were filled with generated development values. */
   generatedDevSecrets: string[];

@@ -200,6 +200,8 @@ export const configSchema = z
      * expires when idle this long, so Redis holds about one window of events per active user.
      */
     LIVE_RESUME_WINDOW_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
+    /** How long a service's graceful shutdown may take after SIGTERM/SIGINT before it exits 1 (below the orchestrator's grace period). */
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(25),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
   })

@@ -121,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     live: { resumeWindowMs: e.LIVE_RESUME_WINDOW_SECONDS * 1000 },
     bullBoard: { username: e.BULL_BOARD_USERNAME, password: e.BULL_BOARD_PASSWORD },
     metrics: { token: e.METRICS_TOKEN },
+    shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     log: { level: e.LOG_LEVEL, file: e.LOG_FILE },
     generatedDevSecrets,
   };
