@@ -119,7 +119,7 @@ describe('span edges fired in groups', () => {
     await expect(firer().fire(broken, new Date(t))).rejects.toThrow(/bigint/);
   });
 
-  it("costs one BEGIN and one COMMIT per group, and settles each edge with its meeting's webhook event in one statement: three opening starts are 11 statements", async () => {
+  it("costs one BEGIN and one COMMIT per group, and settles each edge in its update's statement, webhook events included: three opening starts are 8 statements", async () => {
     const statements: string[] = [];
     const counted = new DataSource({
       ...dataSourceOptions({ url: E2E.databaseUrl, schema: MEDIUM.schema, poolSize: 2, role: 'statusync_app' }),
@@ -127,22 +127,51 @@ describe('span edges fired in groups', () => {
       logger: { logQuery: (query: string) => void statements.push(query), logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined },
     });
     await counted.initialize();
+    const firstWords = () => statements.map((query) => query.trim().split(/\s+/).slice(0, 2).join(' '));
     try {
       const t = Date.now() + 60_000;
       const users = [await newUser(), await newUser(), await newUser()];
-      const jobs = await Promise.all(users.map(async (userId) => job((await store(userId, [span('m', t, t + 60_000)])).get('m')!, 'start')));
+      // The second user has an endpoint for meetings: its deliveries come back from the statement that settles the edge.
+      const [{ id: webhookId }] = (
+        await admin.query(
+          `INSERT INTO webhooks (user_id, scope, url, events, secret_ciphertext, secret_key_id) VALUES ($1, 'personal', 'https://hooks.example.com/x', '{calendar.meeting_started,calendar.meeting_ended}', '\\x00', 'k') RETURNING id`,
+          [users[1]],
+        )
+      ).rows;
+      const rows = await Promise.all(users.map(async (userId) => (await store(userId, [span('m', t, t + 60_000)])).get('m')!));
       statements.length = 0;
-      const dispatched: unknown[] = [];
-      const webhooks = { dispatch: async (targets: unknown[]) => void dispatched.push(...targets) } as unknown as WebhookEmitter;
-      expect(outcomes(await firer(counted, new UserScope(counted), new CalendarWebhookEvents(webhooks)).fireGroup(jobs, new Date(t)))).toEqual(['opened', 'opened', 'opened']);
-      // Before §41: 3 × (BEGIN, the claim, the update, the block, the edge, the webhook events, COMMIT) = 21.
-      // Now: BEGIN, 3 × (the claim, the update with the block, the edge with its webhook events), COMMIT.
-      const perEdge = ['SELECT statusync_begin_span_edge($1,', 'WITH created', 'WITH settled'];
-      expect(statements.map((query) => query.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual(['START TRANSACTION', ...perEdge, ...perEdge, ...perEdge, 'COMMIT']);
-      // The events were recorded (the edge's outcome with them): a user without webhooks has no delivery to dispatch.
-      const { rows } = await admin.query(`SELECT outcome FROM span_edges WHERE user_id = ANY($1::uuid[])`, [users]);
-      expect(rows.map((row: { outcome: string }) => row.outcome)).toEqual(['opened', 'opened', 'opened']);
-      expect(dispatched).toEqual([]);
+      const dispatched: { webhookId: string; ownerId: string }[] = [];
+      const webhooks = { dispatch: async (targets: { webhookId: string; ownerId: string }[]) => void dispatched.push(...targets) } as unknown as WebhookEmitter;
+      const counting = firer(counted, new UserScope(counted), new CalendarWebhookEvents(webhooks));
+      expect(outcomes(await counting.fireGroup(rows.map((row) => job(row, 'start')), new Date(t)))).toEqual(['opened', 'opened', 'opened']);
+      // Before §41: 3 × (BEGIN, the claim, the update, the block, the edge, the webhook events, COMMIT) = 21; before §48, 11.
+      // Now: BEGIN, 3 × (the claim, the update with the block, the edge and its webhook events), COMMIT.
+      const perEdge = ['SELECT statusync_begin_span_edge($1,', 'WITH created'];
+      expect(firstWords()).toEqual(['START TRANSACTION', ...perEdge, ...perEdge, ...perEdge, 'COMMIT']);
+      const settledEdges = async () =>
+        (await admin.query(`SELECT user_id, edge, outcome, update_ids FROM span_edges WHERE user_id = ANY($1::uuid[]) ORDER BY user_id, fired_at`, [users])).rows;
+      const updateIds = async (userId: string) => (await admin.query(`SELECT id FROM status_updates WHERE user_id = $1 ORDER BY seq`, [userId])).rows.map((row: { id: string }) => row.id);
+      expect(await settledEdges()).toEqual(await Promise.all([...users].sort().map(async (userId) => ({ user_id: userId, edge: 'start', outcome: 'opened', update_ids: await updateIds(userId) }))));
+      expect(dispatched).toEqual([expect.objectContaining({ webhookId, ownerId: users[1] })]);
+      const { rows: recorded } = await admin.query(`SELECT event_type FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId]);
+      expect(recorded).toEqual([{ event_type: 'calendar.meeting_started' }]);
+
+      // The end: both platforms had a status captured, so each gets a restore update; the second settles the edge.
+      await admin.query(`UPDATE span_restores SET captured_at = now(), prev_emoji = ':palm_tree:', prev_message = 'Before' WHERE user_id = ANY($1::uuid[])`, [users]);
+      statements.length = 0;
+      dispatched.length = 0;
+      expect(outcomes(await counting.fireGroup(rows.map((row) => job(row, 'end')), new Date(t + 60_000)))).toEqual(['restored', 'restored', 'restored']);
+      const perEnd = ['SELECT statusync_begin_span_edge($1,', 'WITH created', 'WITH created'];
+      expect(firstWords()).toEqual(['START TRANSACTION', ...perEnd, ...perEnd, ...perEnd, 'COMMIT']);
+      for (const userId of users) {
+        const [opening, ...restoring] = await updateIds(userId);
+        expect((await settledEdges()).filter((edge: { user_id: string }) => edge.user_id === userId)).toEqual([
+          { user_id: userId, edge: 'start', outcome: 'opened', update_ids: [opening] },
+          { user_id: userId, edge: 'end', outcome: 'restored', update_ids: restoring },
+        ]);
+        expect(restoring).toHaveLength(2);
+      }
+      expect(dispatched).toEqual([expect.objectContaining({ webhookId, ownerId: users[1] })]);
     } finally {
       await counted.destroy();
     }

@@ -1,10 +1,19 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { SpanEdgeContext, SpanRestoresRepository, SpanRow, SpansRepository, StatusUpdateEntity, UserScope, WebhookDeliveryTarget } from '@statusync/db';
+import {
+  AlongsideUpdate,
+  SpanEdgeContext,
+  SpanRestoresRepository,
+  SpanRow,
+  SpansRepository,
+  StatusUpdateEntity,
+  UserScope,
+  WebhookDeliveryTarget,
+} from '@statusync/db';
 import { PlatformId } from '@statusync/platforms';
 import { FireSpanEdgeJob, SlackDndJob, SlackDndProducer, StatusSyncProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { blockEnd, coveringAtEnd, sameStatus } from './span-block';
-import { SpanUpdates } from './span-updates';
+import { RecordedUpdate, SpanUpdates } from './span-updates';
 import { CalendarWebhookEvents } from './calendar-webhook-events';
 
 /** Start outcomes after which the span is part of the user's open block. */
@@ -24,12 +33,22 @@ export interface FireResult {
   dnd?: SlackDndJob['action'];
 }
 
+/** A decision's writes; `settled`: the edge was settled by its last update's statement, with these deliveries. */
+interface Decided extends FireResult {
+  settled?: WebhookDeliveryTarget[];
+}
+
+/** The steps that settle the edge with `outcome`, for the statement recording its last update (after `earlier`). */
+type SettleSteps = (outcome: string, earlier?: StatusUpdateEntity[]) => AlongsideUpdate[];
+
 /**
  * Fires one span edge, once: the claim (a row keyed by span and edge in Postgres), the decision and the status
  * updates commit together, so a second replica, a retried job or a job re-added after a Redis flush finds the
  * edge claimed and does nothing. A user's edges are serialised (advisory lock), so the block they form is
  * decided from a consistent state whatever order simultaneous edges arrive in. The lock, the claim and every read
- * the decision needs are the transaction's first statement (SpansRepository.beginEdge); then come only its writes.
+ * the decision needs are the transaction's first statement (SpansRepository.beginEdge); then come only its writes,
+ * the last of which also settles the edge (its outcome and webhook events, §48): an edge that opens a block is two
+ * statements.
  */
 @Injectable()
 export class SpanEdgeFirer {
@@ -90,12 +109,19 @@ export class SpanEdgeFirer {
     const context = await this.spans.beginEdge(db, { userId: job.userId, spanId: job.spanId, edge: job.edge, atMs: job.at }, now);
     if (context.outcome !== 'claimed') return { job, result: { outcome: context.outcome, updates: [] }, webhookDeliveries: [] };
     const span = context.span;
-    const decided = job.edge === 'start' ? await this.start(db, context, now) : await this.end(db, context, now);
-    // The edge's outcome and its webhook events (a calendar span's) in one statement.
-    const events = this.calendarEvents?.eventsFor(span, job.edge, decided.outcome, context.subject) ?? [];
-    const webhookDeliveries = await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id), events);
+    // The edge's outcome and its webhook events (a calendar span's), recorded together.
+    const events = (outcome: string) => this.calendarEvents?.eventsFor(span, job.edge, outcome, context.subject) ?? [];
+    const settle: SettleSteps = (outcome, earlier = []) => this.spans.settleEdgeWith(span.id, job.edge, outcome, earlier.map((u) => u.id), events(outcome));
+    const { settled, ...decided } = job.edge === 'start' ? await this.start(db, context, now, settle) : await this.end(db, context, now, settle);
+    // A decision that wrote no update settles the edge on its own.
+    const webhookDeliveries = settled ?? (await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id), events(decided.outcome)));
     const dnd = span.slackDnd ? this.dndAction(context, job.edge, decided.outcome) : null;
     return { job, result: dnd ? { ...decided, dnd } : decided, webhookDeliveries };
+  }
+
+  /** An edge whose one update settled it. */
+  private settledBy(outcome: string, recorded: RecordedUpdate): Decided {
+    return { outcome, updates: [recorded.update], settled: recorded.answered as WebhookDeliveryTarget[] };
   }
 
   /** After the commit: the group's sync jobs in one enqueue, its DND jobs in one, its webhook deliveries in one. */
@@ -121,7 +147,7 @@ export class SpanEdgeFirer {
     return coveringAtEnd(context.live, context.span).some((other) => other.slackDnd) ? null : 'end';
   }
 
-  private async start(db: EntityManager, context: SpanEdgeContext, now: Date): Promise<FireResult> {
+  private async start(db: EntityManager, context: SpanEdgeContext, now: Date, settle: SettleSteps): Promise<Decided> {
     const { span, open } = context;
     if (span.cancelledAt) return { outcome: 'cancelled', updates: [] };
     if (span.endsAt && span.endsAt <= now) return { outcome: 'missed', updates: [] };
@@ -130,21 +156,20 @@ export class SpanEdgeFirer {
       for (const row of open) await this.restores.end(db, span.userId, row.platform, null, 'replaced');
       const platforms = this.spanUpdates.targets(context.configured, span);
       if (platforms.length === 0) return { outcome: 'no-platform', updates: [] };
-      return { outcome: 'set', updates: [await this.spanUpdates.set(db, span, platforms, null, 'start')] };
+      return this.settledBy('set', await this.spanUpdates.set(db, span, platforms, null, 'start', settle('set')));
     }
     // At a start the context's live spans are those not ended now.
     const expiresAt = blockEnd(context.live, span);
     if (open.length === 0) {
       const platforms = this.spanUpdates.targets(context.configured, span);
       if (platforms.length === 0) return { outcome: 'no-platform', updates: [] };
-      // The update and the block's rows in one statement.
-      const update = await this.spanUpdates.set(db, span, platforms, expiresAt, 'start', this.restores.openBlockWith(span.id));
-      return { outcome: 'opened', updates: [update] };
+      // The update, the block's rows and the edge's outcome in one statement.
+      return this.settledBy('opened', await this.spanUpdates.set(db, span, platforms, expiresAt, 'start', [this.restores.openBlockWith(span.id), ...settle('opened')]));
     }
-    return this.switchTo(db, context, span, expiresAt, 'start');
+    return this.switchTo(db, context, span, expiresAt, 'start', settle);
   }
 
-  private async end(db: EntityManager, context: SpanEdgeContext, now: Date): Promise<FireResult> {
+  private async end(db: EntityManager, context: SpanEdgeContext, now: Date, settle: SettleSteps): Promise<Decided> {
     const { span, open, live } = context;
     // A span that never joined a block (cancelled, missed, no platform) must not end someone else's block.
     if (!context.startOutcome || !JOINED_BLOCK.has(context.startOutcome)) return { outcome: 'not-started', updates: [] };
@@ -153,23 +178,29 @@ export class SpanEdgeFirer {
     if (covering.length > 0) {
       const next = covering[covering.length - 1];
       // A span starting right now switches on its own start edge; one already running shows again if ours hid it.
-      if (next.startsAt < span.endsAt! && open[0].shownSpanId === span.id) return this.switchTo(db, context, next, blockEnd(live, next), 'end');
+      if (next.startsAt < span.endsAt! && open[0].shownSpanId === span.id) return this.switchTo(db, context, next, blockEnd(live, next), 'end', settle);
       return { outcome: 'merged', updates: [] };
     }
-    const updates: StatusUpdateEntity[] = [];
+    const toRestore = open.filter((row) => !context.changedByUser.has(row.platform) && row.capturedAt);
     for (const row of open) {
       if (context.changedByUser.has(row.platform)) await this.restores.end(db, span.userId, row.platform, null, 'kept-user-status');
       else if (!row.capturedAt) await this.restores.end(db, span.userId, row.platform, null, 'never-applied');
-      else {
-        // The restore update and the block row's end in one statement.
-        updates.push(await this.spanUpdates.restore(db, span, row, now, this.restores.endRestoringWith(row.platform)));
-      }
     }
-    return { outcome: updates.length > 0 ? 'restored' : 'nothing-restored', updates };
+    if (toRestore.length === 0) return { outcome: 'nothing-restored', updates: [] };
+    const updates: StatusUpdateEntity[] = [];
+    let settled: WebhookDeliveryTarget[] = [];
+    for (const [index, row] of toRestore.entries()) {
+      // The restore update and the block row's end in one statement; the last one settles the edge too.
+      const last = index === toRestore.length - 1;
+      const recorded = await this.spanUpdates.restore(db, span, row, now, [this.restores.endRestoringWith(row.platform), ...(last ? settle('restored', updates) : [])]);
+      updates.push(recorded.update);
+      if (last) settled = recorded.answered as WebhookDeliveryTarget[];
+    }
+    return { outcome: 'restored', updates, settled };
   }
 
   /** Within an open block: show `span` instead, unless it already shows the same until at least `expiresAt`. */
-  private async switchTo(db: EntityManager, context: SpanEdgeContext, span: SpanRow, expiresAt: Date, edge: string): Promise<FireResult> {
+  private async switchTo(db: EntityManager, context: SpanEdgeContext, span: SpanRow, expiresAt: Date, edge: string, settle: SettleSteps): Promise<Decided> {
     const platforms = context.open.map((row) => row.platform).filter((platform) => !context.changedByUser.has(platform));
     const shown = context.shown;
     const unchanged = shown && sameStatus(shown, span.status) && shown.expiresAt !== null && shown.expiresAt >= expiresAt;
@@ -177,9 +208,8 @@ export class SpanEdgeFirer {
       await this.restores.switchTo(db, span.userId, platforms, span.id, null);
       return { outcome: 'merged', updates: [] };
     }
-    const update = await this.spanUpdates.set(db, span, platforms, expiresAt, edge);
-    await this.restores.switchTo(db, span.userId, platforms, span.id, update.id);
-    return { outcome: 'switched', updates: [update] };
+    // The update, the block's shown span and the edge's outcome in one statement.
+    return this.settledBy('switched', await this.spanUpdates.set(db, span, platforms, expiresAt, edge, [this.restores.switchToWith(platforms, span.id), ...settle('switched')]));
   }
 
   /**

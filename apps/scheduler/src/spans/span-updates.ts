@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AlongsideUpdate, SpanRestore, SpanRow, StatusUpdateEntity, StatusUpdatesRepository } from '@statusync/db';
 import { EntityManager } from 'typeorm';
 
+/** An update recorded, and the rows the steps alongside it answered. */
+export interface RecordedUpdate {
+  update: StatusUpdateEntity;
+  answered: unknown[];
+}
+
 /**
  * The ordinary status updates a span edge becomes (source `schedule` or `calendar`), recorded with their pending
  * deliveries like any API request: the sync workers and the outbox sweep then treat them as any other update.
@@ -17,10 +23,10 @@ export class SpanUpdates {
 
   /**
    * Shows the span's status on `platforms` until `expiresAt` (the block's end, so a platform clears it if we are down).
-   * `alongside`: a write of the block's that needs the update, made by the same statement.
+   * `alongside`: the edge's writes that need the update (the block's row, the edge's outcome), made by the same statement.
    */
-  async set(db: EntityManager, span: SpanRow, platforms: string[], expiresAt: Date | null, edge: string, alongside?: AlongsideUpdate): Promise<StatusUpdateEntity> {
-    const { update } = await this.updates.create(db, {
+  async set(db: EntityManager, span: SpanRow, platforms: string[], expiresAt: Date | null, edge: string, alongside: AlongsideUpdate[] = []): Promise<RecordedUpdate> {
+    const { update, answered } = await this.updates.create(db, {
       userId: span.userId,
       kind: 'set',
       preset: null,
@@ -36,17 +42,17 @@ export class SpanUpdates {
       templateId: span.templateId ?? null,
       templateName: span.templateName ?? null,
     }, alongside);
-    return update;
+    return { update, answered };
   }
 
   /**
    * Puts back what one platform showed before the block: that status with its original expiry while that is
    * still ahead, else a clear.
    */
-  async restore(db: EntityManager, span: SpanRow, row: SpanRestore, now: Date, alongside?: AlongsideUpdate): Promise<StatusUpdateEntity> {
+  async restore(db: EntityManager, span: SpanRow, row: SpanRestore, now: Date, alongside: AlongsideUpdate[] = []): Promise<RecordedUpdate> {
     const { emoji, message, expiresAt } = row.previous;
     const hadStatus = (emoji || message) && (expiresAt === null || expiresAt > now);
-    const { update } = await this.updates.create(db, {
+    const { update, answered } = await this.updates.create(db, {
       userId: span.userId,
       kind: hadStatus ? 'set' : 'clear',
       preset: null,
@@ -60,6 +66,6 @@ export class SpanUpdates {
       requestId: `span.${span.id}.restore`,
       source: span.source,
     }, alongside);
-    return update;
+    return { update, answered };
   }
 }

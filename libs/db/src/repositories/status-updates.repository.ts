@@ -89,12 +89,29 @@ export const toStatusUpdate = (row: StatusUpdateRow): StatusUpdateEntity =>
   });
 
 /**
- * A further data-modifying step of the statement that records an update: a CTE body that may read `created` (the
- * stored update row), its parameters numbered from $16 (§41: the span engine's block row with its update).
+ * A further step of the statement that records an update: a CTE body that may read `created` (the stored update
+ * row), given the number of its first parameter. The span engine's writes that need the update's id ride on it (the
+ * block's row, §41; the edge's outcome and webhook events, §48). A step that `answers` has its rows returned by
+ * `create` (a SELECT step runs only when something reads it).
  */
 export interface AlongsideUpdate {
-  sql: string;
+  sql: (first: number) => string;
   parameters: unknown[];
+  answers?: boolean;
+}
+
+/** The steps as CTEs after `created` and `deliveries`, numbered on from the update's 15 parameters. */
+function alongsideSql(steps: AlongsideUpdate[]): { ctes: string; answers: string; parameters: unknown[] } {
+  let next = 16;
+  const ctes: string[] = [];
+  const answers: string[] = [];
+  steps.forEach((step, index) => {
+    ctes.push(`, alongside${index} AS (${step.sql(next)})`);
+    if (step.answers) answers.push(`SELECT to_jsonb(a) AS answer FROM alongside${index} a`);
+    next += step.parameters.length;
+  });
+  const answered = answers.length > 0 ? `, (SELECT coalesce(jsonb_agg(answer), '[]') FROM (${answers.join(' UNION ALL ')}) answered) AS alongside_answers` : '';
+  return { ctes: ctes.join(''), answers: answered, parameters: steps.flatMap((step) => step.parameters) };
 }
 
 /** Every method takes the user-scoped transaction (UserScope) it runs in. */
@@ -104,7 +121,7 @@ export class StatusUpdatesRepository {
    * Records an update and one pending delivery per platform. Call it inside a transaction: a taken
    * Idempotency-Key aborts it with IdempotencyKeyTakenError.
    */
-  async create(manager: EntityManager, input: NewStatusUpdate, alongside?: AlongsideUpdate): Promise<StatusUpdateWithDeliveries> {
+  async create(manager: EntityManager, input: NewStatusUpdate, alongside: AlongsideUpdate[] = []): Promise<StatusUpdateWithDeliveries & { answered: unknown[] }> {
     try {
       if (input.idempotencyKey) {
         // A key older than the window may be reused: forget it on the old row.
@@ -114,7 +131,8 @@ export class StatusUpdatesRepository {
           [input.userId, input.idempotencyKey, IDEMPOTENCY_WINDOW_HOURS],
         );
       }
-      // One round trip on the API's hot path: the update and its pending deliveries, returning the stored row.
+      // One round trip: the update, its pending deliveries and the steps alongside, returning the stored row.
+      const steps = alongsideSql(alongside);
       const [row] = (await manager.query(
         `WITH created AS (
            INSERT INTO status_updates (user_id, kind, preset, emoji, message, limited_availability, expires_at, platforms,
@@ -124,8 +142,8 @@ export class StatusUpdatesRepository {
          ), deliveries AS (
            INSERT INTO status_deliveries (update_id, platform, user_id)
            SELECT created.id, platform, created.user_id FROM created, unnest(created.platforms) AS platform
-         )${alongside ? `, alongside AS (${alongside.sql})` : ''}
-         SELECT * FROM created`,
+         )${steps.ctes}
+         SELECT *${steps.answers} FROM created`,
         [
           input.userId,
           input.kind,
@@ -142,14 +160,14 @@ export class StatusUpdatesRepository {
           input.templateId ?? null,
           input.templateName ?? null,
           input.platformOverrides ? JSON.stringify(input.platformOverrides) : null,
-          ...(alongside?.parameters ?? []),
+          ...steps.parameters,
         ],
-      )) as StatusUpdateRow[];
+      )) as (StatusUpdateRow & { alongside_answers?: unknown[] })[];
       const update = toStatusUpdate(row);
       const deliveries = input.platforms.map((platform) =>
         manager.create(StatusDeliveryEntity, { updateId: update.id, platform, userId: input.userId, state: 'pending', attempts: 0, createdAt: update.createdAt }),
       );
-      return { update, deliveries };
+      return { update, deliveries, answered: row.alongside_answers ?? [] };
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && input.idempotencyKey) throw new IdempotencyKeyTakenError();
       throw error;

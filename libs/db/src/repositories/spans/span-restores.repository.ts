@@ -62,8 +62,8 @@ export class SpanRestoresRepository {
    */
   openBlockWith(spanId: string): AlongsideUpdate {
     return {
-      sql: `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq)
-            SELECT created.user_id, platform, $16::uuid, created.id, created.id, created.seq FROM created, unnest(created.platforms) AS platform
+      sql: (first) => `INSERT INTO span_restores (user_id, platform, shown_span_id, set_update_id, shown_update_id, opened_seq)
+            SELECT created.user_id, platform, $${first}::uuid, created.id, created.id, created.seq FROM created, unnest(created.platforms) AS platform
             ON CONFLICT (user_id, platform) DO UPDATE SET shown_span_id = EXCLUDED.shown_span_id, set_update_id = EXCLUDED.set_update_id,
               shown_update_id = EXCLUDED.shown_update_id, opened_seq = EXCLUDED.opened_seq, captured_at = NULL, prev_emoji = NULL,
               prev_message = NULL, prev_expires_at = NULL, ended_at = NULL, restore_update_id = NULL, outcome = NULL`,
@@ -74,9 +74,18 @@ export class SpanRestoresRepository {
   /** `end` with outcome `restoring` as a step of the statement recording the restore update for `platform` (§41). */
   endRestoringWith(platform: string): AlongsideUpdate {
     return {
-      sql: `UPDATE span_restores r SET ended_at = now(), restore_update_id = created.id, outcome = 'restoring'
-            FROM created WHERE r.user_id = created.user_id AND r.platform = $16::text`,
+      sql: (first) => `UPDATE span_restores r SET ended_at = now(), restore_update_id = created.id, outcome = 'restoring'
+            FROM created WHERE r.user_id = created.user_id AND r.platform = $${first}::text`,
       parameters: [platform],
+    };
+  }
+
+  /** `switchTo` as a step of the statement recording the update that now shows `spanId` on `platforms` (§48). */
+  switchToWith(platforms: string[], spanId: string): AlongsideUpdate {
+    return {
+      sql: (first) => `UPDATE span_restores r SET shown_span_id = $${first + 1}::uuid, shown_update_id = created.id
+            FROM created WHERE r.user_id = created.user_id AND r.platform = ANY($${first}::text[]) AND r.ended_at IS NULL`,
+      parameters: [platforms, spanId],
     };
   }
 
