@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { CalendarsRepository } from '@statusync/db';
-import { CALENDAR_JOB_OPTIONS, CALENDAR_POLL_QUEUE, calendarJobId, READ_CALENDAR_JOB, ReadCalendarJob } from '@statusync/queue';
+import { CALENDAR_JOB_OPTIONS, CALENDAR_POLL_QUEUE, calendarJobId, logQueueErrors, READ_CALENDAR_JOB, ReadCalendarJob } from '@statusync/queue';
 import { Job, Queue, Worker } from 'bullmq';
 import { CalendarReader } from './calendar-reader';
 
@@ -29,9 +29,9 @@ export class CalendarPollHost implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     const connection = { connection: bullConnection(this.config.redis), prefix: this.config.redis.queuePrefix };
     this.queue = new Queue(CALENDAR_POLL_QUEUE, connection);
-    this.queue.on('error', (error) => this.logger.warn({ err: error }, 'calendar queue connection error'));
+    logQueueErrors(this.queue, this.logger);
     this.worker = new Worker(CALENDAR_POLL_QUEUE, (job: Job<ReadCalendarJob>) => this.run(job), { ...connection, concurrency: CONCURRENCY });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'calendar worker connection error'));
+    logQueueErrors(this.worker, this.logger);
     this.worker.on('failed', (job, error) => this.logger.error({ err: error, jobId: job?.id }, 'calendar read failed'));
     void this.reconcile();
     this.reconciler = setInterval(() => void this.reconcile(), this.config.calendars.pollIntervalMs);

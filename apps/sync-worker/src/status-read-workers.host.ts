@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { PLATFORMS } from '@statusync/platforms';
-import { READ_LIMITS, ReadStatusJob, statusReadQueueName } from '@statusync/queue';
+import { logQueueErrors, READ_LIMITS, ReadStatusJob, statusReadQueueName } from '@statusync/queue';
 import { Job, Worker } from 'bullmq';
 import { JobHandlers } from './job-handlers';
 
@@ -28,7 +28,7 @@ export class StatusReadWorkersHost implements OnApplicationBootstrap, BeforeAppl
         concurrency: 1,
         limiter: READ_LIMITS[platform],
       });
-      worker.on('error', (error) => this.logger.error({ err: error, platform }, 'read worker connection error'));
+      logQueueErrors(worker, this.logger);
       return worker;
     });
   }

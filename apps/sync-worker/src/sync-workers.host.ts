@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { PLATFORMS } from '@statusync/platforms';
-import { PLATFORM_BACKOFF, platformBackoff, statusSyncQueueName, SyncStatusJob } from '@statusync/queue';
+import { logQueueErrors, PLATFORM_BACKOFF, platformBackoff, statusSyncQueueName, SyncStatusJob } from '@statusync/queue';
 import { Job, Worker } from 'bullmq';
 import { JobHandlers } from './job-handlers';
 
@@ -35,7 +35,7 @@ export class SyncWorkersHost implements OnApplicationBootstrap, BeforeApplicatio
           backoffStrategy: (attemptsMade, type, error) => (type === PLATFORM_BACKOFF ? backoff(attemptsMade, type, error) : 0),
         },
       });
-      worker.on('error', (error) => this.logger.error({ err: error, platform }, 'worker connection error'));
+      logQueueErrors(worker, this.logger);
       return worker;
     });
     this.logger.log(`processing ${PLATFORMS.join(', ')} with concurrency ${sync.concurrency} each`);

@@ -11,6 +11,7 @@ export * from './live/live-publisher';
 export * from './live/live-notifier';
 export * from './maintenance-queue';
 export * from './queue-metrics';
+export * from './queue-errors';
 export * from './calendar-poll';
 export * from './calendar-poll.producer';
 export * from './span-edges';

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { logQueueErrors, QUEUE_ERROR_LOG_INTERVAL_MS } from './queue-errors';
 
 // Port 1: nothing listens, so ioredis reports an error at every reconnect attempt (every 20 ms here).
@@ -36,5 +36,23 @@ describe('logQueueErrors', () => {
     await errorsSeen(queue, 1);
     expect(warn).toHaveBeenCalledTimes(2);
     expect(stderr).not.toHaveBeenCalled();
+  });
+
+  it('does the same for a worker, naming it as one', async () => {
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const warn = jest.fn();
+    const worker = new Worker('watched-worker', async () => undefined, { connection: { host: '127.0.0.1', port: 1, retryStrategy: () => 20 }, autorun: false });
+    try {
+      let count = 0;
+      const seen = new Promise<void>((resolve) => worker.on('error', () => ++count >= 3 && resolve()));
+      logQueueErrors(worker, { warn }, () => 0);
+      void worker.run().catch(() => undefined);
+      await seen;
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]).toEqual([expect.objectContaining({ queue: 'watched-worker' }), 'worker connection error; retrying']);
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      await worker.close(true);
+    }
   });
 });

@@ -1,21 +1,23 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 
 /** While a queue's connection keeps failing, one log line per this long (ioredis reports each reconnect attempt). */
 export const QUEUE_ERROR_LOG_INTERVAL_MS = 30_000;
 
 /**
- * Sends a queue's Redis connection errors to the service's log, at most one line per interval. A BullMQ queue with no
- * `error` listener prints every error's stack to stderr (console.error), outside the structured log.
+ * Sends a queue's or worker's Redis connection errors to the service's log, at most one line per interval: while
+ * Redis is down ioredis reports every reconnect attempt, on each of their connections. A BullMQ queue with no `error`
+ * listener prints every error's stack to stderr (console.error), outside the structured log.
  */
-export function logQueueErrors(queue: Queue, logger: Pick<Logger, 'warn'>, now: () => number = Date.now): void {
+export function logQueueErrors(source: Queue | Worker, logger: Pick<Logger, 'warn'>, now: () => number = Date.now): void {
   let loggedAt = -Infinity;
-  queue.on('error', (error) => {
+  const what = source instanceof Worker ? 'worker' : 'queue';
+  (source as Queue).on('error', (error: Error) => {
     if (now() - loggedAt < QUEUE_ERROR_LOG_INTERVAL_MS) return;
     loggedAt = now();
-    logger.warn({ err: error, queue: queue.name }, 'queue connection error; retrying');
+    logger.warn({ err: error, queue: source.name }, `${what} connection error; retrying`);
   });
 }
 

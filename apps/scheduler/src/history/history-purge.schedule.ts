@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
-import { HISTORY_PURGE_SCHEDULER, MAINTENANCE_QUEUE, MaintenanceJob, maintenanceJobOptions } from '@statusync/queue';
+import { HISTORY_PURGE_SCHEDULER, logQueueErrors, MAINTENANCE_QUEUE, MaintenanceJob, maintenanceJobOptions } from '@statusync/queue';
 import { Job, Queue, Worker } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HistoryPurger } from './history-purger';
@@ -29,9 +29,9 @@ export class HistoryPurgeSchedule implements OnApplicationBootstrap, BeforeAppli
   onApplicationBootstrap(): void {
     const connection = { connection: bullConnection(this.config.redis), prefix: this.config.redis.queuePrefix };
     this.queue = new Queue(MAINTENANCE_QUEUE, connection);
-    this.queue.on('error', (error) => this.logger.warn({ err: error }, 'maintenance queue connection error'));
+    logQueueErrors(this.queue, this.logger);
     this.worker = new Worker(MAINTENANCE_QUEUE, (job: Job) => this.run(job), { ...connection, concurrency: 1 });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'maintenance worker connection error'));
+    logQueueErrors(this.worker, this.logger);
     this.scheduled = this.schedule();
   }
 

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { StatementBatcher } from '@statusync/db';
-import { FireSpanEdgeJob, SPAN_EDGES_QUEUE, SpanEdgeJobName } from '@statusync/queue';
+import { FireSpanEdgeJob, logQueueErrors, SPAN_EDGES_QUEUE, SpanEdgeJobName } from '@statusync/queue';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { parseFireSpanEdgeJob } from './span-edge-job';
 import { FireResult, SpanEdgeFirer } from './span-edge-firer';
@@ -61,7 +61,7 @@ export class SpanEdgeWorker implements OnApplicationBootstrap, BeforeApplication
       prefix: this.config.redis.queuePrefix,
       concurrency: spanEdgeJobsAtOnce(this.config.database.poolSize),
     });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'span-edge worker connection error'));
+    logQueueErrors(this.worker, this.logger);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { WebhooksRepository } from '@statusync/db';
-import { DeliverWebhookJob, WEBHOOK_BACKOFF, WEBHOOK_DELIVERY_QUEUE, WebhookProducer } from '@statusync/queue';
+import { DeliverWebhookJob, logQueueErrors, WEBHOOK_BACKOFF, WEBHOOK_DELIVERY_QUEUE, WebhookProducer } from '@statusync/queue';
 import { Job, Worker } from 'bullmq';
 import { WebhookDeliveryProcessor, WebhookRetryLater } from './webhook-delivery.processor';
 
@@ -43,7 +43,7 @@ export class WebhookWorkersHost implements OnApplicationBootstrap, BeforeApplica
         },
       },
     });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'webhook worker connection error'));
+    logQueueErrors(this.worker, this.logger);
     this.sweepTimer = setInterval(() => void this.sweep(), webhooks.sweepIntervalMs);
     this.sweepTimer.unref();
     void this.sweep();

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { APP_CONFIG, AppConfig, bullConnection } from '@statusync/core';
 import { WebhookDeliveryTarget } from '@statusync/db';
 import { Queue } from 'bullmq';
+import { logQueueErrors } from '../queue-errors';
 import { DELIVER_WEBHOOK_JOB, DeliverWebhookJob, WEBHOOK_DELIVERY_QUEUE, webhookJobId, webhookJobOptions } from './webhook-events';
 
 /**
@@ -16,7 +17,7 @@ export class WebhookProducer implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.queue = new Queue<DeliverWebhookJob>(WEBHOOK_DELIVERY_QUEUE, { connection: bullConnection(config.redis), prefix: config.redis.queuePrefix });
-    this.queue.on('error', (error) => this.logger.warn({ err: error }, 'webhook queue connection error'));
+    logQueueErrors(this.queue, this.logger);
   }
 
   /** Call after the transaction that recorded the deliveries commits. Never throws (see above). */
