@@ -119,7 +119,7 @@ describe('span edges fired in groups', () => {
     await expect(firer().fire(broken, new Date(t))).rejects.toThrow(/bigint/);
   });
 
-  it("costs one BEGIN and one COMMIT per group, and settles each edge in its update's statement, webhook events included: three opening starts are 8 statements", async () => {
+  it("costs one BEGIN and one COMMIT per group, and settles each edge in its update's statement, webhook events included: three opening starts are 8 statements, and so are their ends", async () => {
     const statements: string[] = [];
     const counted = new DataSource({
       ...dataSourceOptions({ url: E2E.databaseUrl, schema: MEDIUM.schema, poolSize: 2, role: 'statusync_app' }),
@@ -156,12 +156,13 @@ describe('span edges fired in groups', () => {
       const { rows: recorded } = await admin.query(`SELECT event_type FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId]);
       expect(recorded).toEqual([{ event_type: 'calendar.meeting_started' }]);
 
-      // The end: both platforms had a status captured, so each gets a restore update; the second settles the edge.
+      // The end: both platforms had a status captured, so each gets a restore update, recorded with the block rows'
+      // ends and the edge's outcome in one statement (before §48: one statement per restore, then the edge's).
       await admin.query(`UPDATE span_restores SET captured_at = now(), prev_emoji = ':palm_tree:', prev_message = 'Before' WHERE user_id = ANY($1::uuid[])`, [users]);
       statements.length = 0;
       dispatched.length = 0;
       expect(outcomes(await counting.fireGroup(rows.map((row) => job(row, 'end')), new Date(t + 60_000)))).toEqual(['restored', 'restored', 'restored']);
-      const perEnd = ['SELECT statusync_begin_span_edge($1,', 'WITH created', 'WITH created'];
+      const perEnd = ['SELECT statusync_begin_span_edge($1,', 'WITH created'];
       expect(firstWords()).toEqual(['START TRANSACTION', ...perEnd, ...perEnd, ...perEnd, 'COMMIT']);
       for (const userId of users) {
         const [opening, ...restoring] = await updateIds(userId);

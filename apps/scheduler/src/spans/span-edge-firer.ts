@@ -1,6 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import {
   AlongsideUpdate,
+  RecordedUpdates,
   SpanEdgeContext,
   SpanRestoresRepository,
   SpanRow,
@@ -13,7 +14,7 @@ import { PlatformId } from '@statusync/platforms';
 import { FireSpanEdgeJob, SlackDndJob, SlackDndProducer, StatusSyncProducer } from '@statusync/queue';
 import { EntityManager } from 'typeorm';
 import { blockEnd, coveringAtEnd, sameStatus } from './span-block';
-import { RecordedUpdate, SpanUpdates } from './span-updates';
+import { SpanUpdates } from './span-updates';
 import { CalendarWebhookEvents } from './calendar-webhook-events';
 
 /** Start outcomes after which the span is part of the user's open block. */
@@ -38,8 +39,8 @@ interface Decided extends FireResult {
   settled?: WebhookDeliveryTarget[];
 }
 
-/** The steps that settle the edge with `outcome`, for the statement recording its last update (after `earlier`). */
-type SettleSteps = (outcome: string, earlier?: StatusUpdateEntity[]) => AlongsideUpdate[];
+/** The steps that settle the edge with `outcome`, for the statement recording its updates. */
+type SettleSteps = (outcome: string) => AlongsideUpdate[];
 
 /**
  * Fires one span edge, once: the claim (a row keyed by span and edge in Postgres), the decision and the status
@@ -47,8 +48,8 @@ type SettleSteps = (outcome: string, earlier?: StatusUpdateEntity[]) => Alongsid
  * edge claimed and does nothing. A user's edges are serialised (advisory lock), so the block they form is
  * decided from a consistent state whatever order simultaneous edges arrive in. The lock, the claim and every read
  * the decision needs are the transaction's first statement (SpansRepository.beginEdge); then come only its writes,
- * the last of which also settles the edge (its outcome and webhook events, §48): an edge that opens a block is two
- * statements.
+ * and the one recording its updates also settles the edge (its outcome and webhook events, §48): an edge that opens,
+ * switches or restores a block is two statements.
  */
 @Injectable()
 export class SpanEdgeFirer {
@@ -111,7 +112,7 @@ export class SpanEdgeFirer {
     const span = context.span;
     // The edge's outcome and its webhook events (a calendar span's), recorded together.
     const events = (outcome: string) => this.calendarEvents?.eventsFor(span, job.edge, outcome, context.subject) ?? [];
-    const settle: SettleSteps = (outcome, earlier = []) => this.spans.settleEdgeWith(span.id, job.edge, outcome, earlier.map((u) => u.id), events(outcome));
+    const settle: SettleSteps = (outcome) => this.spans.settleEdgeWith(span.id, job.edge, outcome, events(outcome));
     const { settled, ...decided } = job.edge === 'start' ? await this.start(db, context, now, settle) : await this.end(db, context, now, settle);
     // A decision that wrote no update settles the edge on its own.
     const webhookDeliveries = settled ?? (await this.spans.settleEdge(db, span.id, job.edge, decided.outcome, decided.updates.map((u) => u.id), events(decided.outcome)));
@@ -119,9 +120,9 @@ export class SpanEdgeFirer {
     return { job, result: dnd ? { ...decided, dnd } : decided, webhookDeliveries };
   }
 
-  /** An edge whose one update settled it. */
-  private settledBy(outcome: string, recorded: RecordedUpdate): Decided {
-    return { outcome, updates: [recorded.update], settled: recorded.answered as WebhookDeliveryTarget[] };
+  /** An edge settled by the statement that recorded its updates. */
+  private settledBy(outcome: string, recorded: RecordedUpdates): Decided {
+    return { outcome, updates: recorded.updates, settled: recorded.answered as WebhookDeliveryTarget[] };
   }
 
   /** After the commit: the group's sync jobs in one enqueue, its DND jobs in one, its webhook deliveries in one. */
@@ -187,16 +188,8 @@ export class SpanEdgeFirer {
       else if (!row.capturedAt) await this.restores.end(db, span.userId, row.platform, null, 'never-applied');
     }
     if (toRestore.length === 0) return { outcome: 'nothing-restored', updates: [] };
-    const updates: StatusUpdateEntity[] = [];
-    let settled: WebhookDeliveryTarget[] = [];
-    for (const [index, row] of toRestore.entries()) {
-      // The restore update and the block row's end in one statement; the last one settles the edge too.
-      const last = index === toRestore.length - 1;
-      const recorded = await this.spanUpdates.restore(db, span, row, now, [this.restores.endRestoringWith(row.platform), ...(last ? settle('restored', updates) : [])]);
-      updates.push(recorded.update);
-      if (last) settled = recorded.answered as WebhookDeliveryTarget[];
-    }
-    return { outcome: 'restored', updates, settled };
+    // Every platform's restore update, the block rows' ends and the edge's outcome in one statement.
+    return this.settledBy('restored', await this.spanUpdates.restore(db, span, toRestore, now, [this.restores.endRestoringWith(), ...settle('restored')]));
   }
 
   /** Within an open block: show `span` instead, unless it already shows the same until at least `expiresAt`. */

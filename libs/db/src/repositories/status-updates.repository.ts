@@ -39,11 +39,6 @@ export interface HistoryQuery {
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_WINDOW_HOURS = 24;
 
-/** Another request with the same Idempotency-Key got there first. */
-export class IdempotencyKeyTakenError extends Error {}
-
-const UNIQUE_VIOLATION = '23505';
-
 /** A status_updates row as Postgres returns it from raw SQL. */
 export interface StatusUpdateRow {
   id: string;
@@ -88,9 +83,35 @@ export const toStatusUpdate = (row: StatusUpdateRow): StatusUpdateEntity =>
     createdAt: row.created_at,
   });
 
+/** Updates just recorded, in order, and the rows the steps alongside them answered. */
+export interface RecordedUpdates {
+  updates: StatusUpdateEntity[];
+  answered: unknown[];
+}
+
+/** The values of one recorded update, in the order of `record`'s column list. */
+const UPDATE_VALUES = 15;
+const updateValues = (input: NewStatusUpdate): unknown[] => [
+  input.userId,
+  input.kind,
+  input.preset,
+  input.emoji,
+  input.message,
+  input.limitedAvailability,
+  input.expiresAt,
+  input.platforms,
+  input.idempotencyKey,
+  input.requestFingerprint,
+  input.requestId,
+  input.source ?? (input.preset ? 'preset' : 'manual'),
+  input.templateId ?? null,
+  input.templateName ?? null,
+  input.platformOverrides ? JSON.stringify(input.platformOverrides) : null,
+];
+
 /**
- * A further step of the statement that records an update: a CTE body that may read `created` (the stored update
- * row), given the number of its first parameter. The span engine's writes that need the update's id ride on it (the
+ * A further step of the statement that records updates: a CTE body that may read `created` (the stored update
+ * rows), given the number of its first parameter. The span engine's writes that need the update's id ride on it (the
  * block's row, §41; the edge's outcome and webhook events, §48). A step that `answers` has its rows returned by
  * `create` (a SELECT step runs only when something reads it).
  */
@@ -100,9 +121,9 @@ export interface AlongsideUpdate {
   answers?: boolean;
 }
 
-/** The steps as CTEs after `created` and `deliveries`, numbered on from the update's 15 parameters. */
-function alongsideSql(steps: AlongsideUpdate[]): { ctes: string; answers: string; parameters: unknown[] } {
-  let next = 16;
+/** The steps as CTEs after `created` and `deliveries`, their parameters numbered from `first`. */
+function alongsideSql(steps: AlongsideUpdate[], first: number): { ctes: string; answers: string; parameters: unknown[] } {
+  let next = first;
   const ctes: string[] = [];
   const answers: string[] = [];
   steps.forEach((step, index) => {
@@ -118,60 +139,27 @@ function alongsideSql(steps: AlongsideUpdate[]): { ctes: string; answers: string
 @Injectable()
 export class StatusUpdatesRepository {
   /**
-   * Records an update and one pending delivery per platform. Call it inside a transaction: a taken
-   * Idempotency-Key aborts it with IdempotencyKeyTakenError.
+   * Records updates, each with one pending delivery per platform, and the steps alongside, in one statement; answers
+   * them in order. The span engine's (§41, §48): none carries an idempotency key. The API's are recorded by
+   * AcceptUpdateRepository.
    */
-  async create(manager: EntityManager, input: NewStatusUpdate, alongside: AlongsideUpdate[] = []): Promise<StatusUpdateWithDeliveries & { answered: unknown[] }> {
-    try {
-      if (input.idempotencyKey) {
-        // A key older than the window may be reused: forget it on the old row.
-        await manager.query(
-          `UPDATE status_updates SET idempotency_key = NULL
-           WHERE user_id = $1 AND idempotency_key = $2 AND created_at < now() - make_interval(hours => $3)`,
-          [input.userId, input.idempotencyKey, IDEMPOTENCY_WINDOW_HOURS],
-        );
-      }
-      // One round trip: the update, its pending deliveries and the steps alongside, returning the stored row.
-      const steps = alongsideSql(alongside);
-      const [row] = (await manager.query(
-        `WITH created AS (
-           INSERT INTO status_updates (user_id, kind, preset, emoji, message, limited_availability, expires_at, platforms,
-                                       idempotency_key, request_fingerprint, request_id, source, template_id, template_name,
-                                       platform_overrides)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *
-         ), deliveries AS (
-           INSERT INTO status_deliveries (update_id, platform, user_id)
-           SELECT created.id, platform, created.user_id FROM created, unnest(created.platforms) AS platform
-         )${steps.ctes}
-         SELECT *${steps.answers} FROM created`,
-        [
-          input.userId,
-          input.kind,
-          input.preset,
-          input.emoji,
-          input.message,
-          input.limitedAvailability,
-          input.expiresAt,
-          input.platforms,
-          input.idempotencyKey,
-          input.requestFingerprint,
-          input.requestId,
-          input.source ?? (input.preset ? 'preset' : 'manual'),
-          input.templateId ?? null,
-          input.templateName ?? null,
-          input.platformOverrides ? JSON.stringify(input.platformOverrides) : null,
-          ...steps.parameters,
-        ],
-      )) as (StatusUpdateRow & { alongside_answers?: unknown[] })[];
-      const update = toStatusUpdate(row);
-      const deliveries = input.platforms.map((platform) =>
-        manager.create(StatusDeliveryEntity, { updateId: update.id, platform, userId: input.userId, state: 'pending', attempts: 0, createdAt: update.createdAt }),
-      );
-      return { update, deliveries, answered: row.alongside_answers ?? [] };
-    } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION && input.idempotencyKey) throw new IdempotencyKeyTakenError();
-      throw error;
-    }
+  async record(manager: EntityManager, inputs: NewStatusUpdate[], alongside: AlongsideUpdate[] = []): Promise<RecordedUpdates> {
+    const steps = alongsideSql(alongside, inputs.length * UPDATE_VALUES + 1);
+    const values = inputs.map((_, row) => `(${Array.from({ length: UPDATE_VALUES }, (_, column) => `$${row * UPDATE_VALUES + column + 1}`).join(', ')})`);
+    const rows = (await manager.query(
+      `WITH created AS (
+         INSERT INTO status_updates (user_id, kind, preset, emoji, message, limited_availability, expires_at, platforms,
+                                     idempotency_key, request_fingerprint, request_id, source, template_id, template_name,
+                                     platform_overrides)
+         VALUES ${values.join(', ')} RETURNING *
+       ), deliveries AS (
+         INSERT INTO status_deliveries (update_id, platform, user_id)
+         SELECT created.id, platform, created.user_id FROM created, unnest(created.platforms) AS platform
+       )${steps.ctes}
+       SELECT *${steps.answers} FROM created ORDER BY seq`,
+      [...inputs.flatMap(updateValues), ...steps.parameters],
+    )) as (StatusUpdateRow & { alongside_answers?: unknown[] })[];
+    return { updates: rows.map(toStatusUpdate), answered: rows[0]?.alongside_answers ?? [] };
   }
 
   /** The update recorded under this key within the idempotency window, if any. */

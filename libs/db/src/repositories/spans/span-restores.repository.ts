@@ -71,12 +71,12 @@ export class SpanRestoresRepository {
     };
   }
 
-  /** `end` with outcome `restoring` as a step of the statement recording the restore update for `platform` (§41). */
-  endRestoringWith(platform: string): AlongsideUpdate {
+  /** `end` with outcome `restoring` as a step of the statement recording the restore updates, one per platform (§41). */
+  endRestoringWith(): AlongsideUpdate {
     return {
-      sql: (first) => `UPDATE span_restores r SET ended_at = now(), restore_update_id = created.id, outcome = 'restoring'
-            FROM created WHERE r.user_id = created.user_id AND r.platform = $${first}::text`,
-      parameters: [platform],
+      sql: () => `UPDATE span_restores r SET ended_at = now(), restore_update_id = created.id, outcome = 'restoring'
+            FROM created WHERE r.user_id = created.user_id AND r.platform = ANY (created.platforms)`,
+      parameters: [],
     };
   }
 

@@ -122,12 +122,11 @@ export class SpansRepository {
   }
 
   /**
-   * `settleEdge` as steps of the statement that records the edge's last update (StatusUpdatesRepository.create's
-   * `alongside`, §48: one round trip fewer per edge that changes a status). The edge's update ids are
-   * `earlierUpdateIds` and then that update's; `create` answers the events' deliveries.
+   * `settleEdge` as steps of the statement that records the edge's updates (StatusUpdatesRepository.record's
+   * `alongside`, §48: one round trip fewer per edge that changes a status); `record` answers the events' deliveries.
    */
-  settleEdgeWith(spanId: string, edge: SpanEdge, outcome: string, earlierUpdateIds: string[], events: WebhookEventRecord[] = []): AlongsideUpdate[] {
-    const settle: AlongsideUpdate = { sql: (first) => settleEdgeSql(first, true), parameters: [spanId, edge, outcome, earlierUpdateIds] };
+  settleEdgeWith(spanId: string, edge: SpanEdge, outcome: string, events: WebhookEventRecord[] = []): AlongsideUpdate[] {
+    const settle: AlongsideUpdate = { sql: (first) => settleEdgeSql(first, true), parameters: [spanId, edge, outcome] };
     if (events.length === 0) return [settle];
     const emit: AlongsideUpdate = { sql: (first) => webhookEmitSelect(events, first).sql, parameters: webhookEmitSelect(events, 1).parameters, answers: true };
     return [settle, emit];
@@ -150,10 +149,10 @@ export class SpansRepository {
 }
 
 /**
- * Records a claimed edge's outcome and update ids; its parameters from `$first`: span, edge, outcome, ids. As a step
- * after the edge's last update (`withCreated`), that update's id comes last.
+ * Records a claimed edge's outcome and update ids; its parameters from `$first`: span, edge, outcome, then the ids,
+ * or, as a step of the statement recording the edge's updates (`ofCreated`), those updates' ids in order.
  */
-function settleEdgeSql(first: number, withCreated: boolean): string {
-  const ids = withCreated ? `$${first + 3}::uuid[] || created.id FROM created` : `$${first + 3}`;
+function settleEdgeSql(first: number, ofCreated: boolean): string {
+  const ids = ofCreated ? `ARRAY(SELECT id FROM created ORDER BY seq)` : `$${first + 3}`;
   return `UPDATE span_edges SET outcome = $${first + 2}, update_ids = ${ids} WHERE span_id = $${first} AND edge = $${first + 1}`;
 }
