@@ -113,7 +113,7 @@ const updateValues = (input: NewStatusUpdate): unknown[] => [
  * A further step of the statement that records updates: a CTE body that may read `created` (the stored update
  * rows), given the number of its first parameter. The span engine's writes that need the update's id ride on it (the
  * block's row, §41; the edge's outcome and webhook events, §48). A step that `answers` has its rows returned by
- * `create` (a SELECT step runs only when something reads it).
+ * `record` (a SELECT step runs only when something reads it).
  */
 export interface AlongsideUpdate {
   sql: (first: number) => string;

@@ -57,7 +57,7 @@ export const toRestore = (row: SpanRestoreDbRow): SpanRestore => ({
 export class SpanRestoresRepository {
   /**
    * Opens a block (replacing the user's last one per platform) as a step of the statement recording its opening
-   * update (StatusUpdatesRepository.create's `alongside`, §41): one row per platform of that update, which is the
+   * update (StatusUpdatesRepository.record's `alongside`, §41): one row per platform of that update, which is the
    * block's opener and shown update.
    */
   openBlockWith(spanId: string): AlongsideUpdate {
