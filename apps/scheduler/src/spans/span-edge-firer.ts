@@ -3,6 +3,7 @@ import {
   AlongsideUpdate,
   RecordedUpdates,
   SpanEdgeContext,
+  SpanRestore,
   SpanRestoresRepository,
   SpanRow,
   SpansRepository,
@@ -182,10 +183,11 @@ export class SpanEdgeFirer {
       if (next.startsAt < span.endsAt! && open[0].shownSpanId === span.id) return this.switchTo(db, context, next, blockEnd(live, next), 'end', settle);
       return { outcome: 'merged', updates: [] };
     }
-    const toRestore = open.filter((row) => !context.changedByUser.has(row.platform) && row.capturedAt);
+    const toRestore: SpanRestore[] = [];
     for (const row of open) {
       if (context.changedByUser.has(row.platform)) await this.restores.end(db, span.userId, row.platform, null, 'kept-user-status');
       else if (!row.capturedAt) await this.restores.end(db, span.userId, row.platform, null, 'never-applied');
+      else toRestore.push(row);
     }
     if (toRestore.length === 0) return { outcome: 'nothing-restored', updates: [] };
     // Every platform's restore update, the block rows' ends and the edge's outcome in one statement.

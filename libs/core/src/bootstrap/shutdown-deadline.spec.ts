@@ -13,19 +13,23 @@ describe('armShutdownDeadline', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('does nothing until a stop signal arrives', () => {
+  /** A fake process with the deadline armed on it, and the report callback to watch. */
+  const armed = (timeoutMs: number) => {
     const target = new FakeProcess();
     const expired = jest.fn();
-    armShutdownDeadline(1_000, expired, target);
+    armShutdownDeadline(timeoutMs, expired, target);
+    return { target, expired };
+  };
+
+  it('does nothing until a stop signal arrives', () => {
+    const { target, expired } = armed(1_000);
     jest.advanceTimersByTime(60_000);
     expect(expired).not.toHaveBeenCalled();
     expect(target.exits).toEqual([]);
   });
 
   it('after SIGTERM, reports what is still open and exits 1 once the deadline passes, not before', () => {
-    const target = new FakeProcess();
-    const expired = jest.fn();
-    armShutdownDeadline(25_000, expired, target);
+    const { target, expired } = armed(25_000);
     target.emit('SIGTERM');
     jest.advanceTimersByTime(24_999);
     expect(target.exits).toEqual([]);
@@ -35,9 +39,7 @@ describe('armShutdownDeadline', () => {
   });
 
   it('counts from the first signal: a second one (Ctrl-C twice, SIGINT then SIGTERM) neither restarts nor doubles it', () => {
-    const target = new FakeProcess();
-    const expired = jest.fn();
-    armShutdownDeadline(10_000, expired, target);
+    const { target, expired } = armed(10_000);
     target.emit('SIGINT');
     jest.advanceTimersByTime(6_000);
     target.emit('SIGTERM');

@@ -71,16 +71,19 @@ export interface WebhookEventRecord {
 }
 
 /**
- * The SELECT recording `events` (one `statusync_webhook_emit` each) and answering their deliveries, with its
- * parameters numbered from `$first`: for emitMany, and for a statement that records events together with the change
- * they report (SpansRepository.settleEdge).
+ * The SELECT recording `events` (one `statusync_webhook_emit` each) and answering their deliveries, given the number of
+ * its first parameter: for emitMany, and for a statement that records events together with the change they report
+ * (SpansRepository.settleEdge, and settleEdgeWith as a step of StatusUpdatesRepository.record).
  */
-export function webhookEmitSelect(events: WebhookEventRecord[], first: number): { sql: string; parameters: string[] } {
-  const parts = events.map(
-    (_, index) =>
-      `SELECT delivery_id AS "deliveryId", webhook_id AS "webhookId", owner_id AS "ownerId", org_id AS "orgId", 0 AS replays FROM statusync_webhook_emit($${first + index * 3}, $${first + index * 3 + 1}, $${first + index * 3 + 2})`,
-  );
-  return { sql: parts.join(' UNION ALL '), parameters: events.flatMap((event) => [event.type, event.key, event.payload]) };
+export function webhookEmitSelect(events: WebhookEventRecord[]): { sql: (first: number) => string; parameters: string[] } {
+  const sql = (first: number) =>
+    events
+      .map(
+        (_, index) =>
+          `SELECT delivery_id AS "deliveryId", webhook_id AS "webhookId", owner_id AS "ownerId", org_id AS "orgId", 0 AS replays FROM statusync_webhook_emit($${first + index * 3}, $${first + index * 3 + 1}, $${first + index * 3 + 2})`,
+      )
+      .join(' UNION ALL ');
+  return { sql, parameters: events.flatMap((event) => [event.type, event.key, event.payload]) };
 }
 
 /** A delivery just recorded (or found overdue): enough to enqueue its job under the endpoint's scope. */
@@ -198,8 +201,8 @@ export class WebhooksRepository {
    */
   async emitMany(db: EntityManager, events: WebhookEventRecord[]): Promise<WebhookDeliveryTarget[]> {
     if (events.length === 0) return [];
-    const { sql, parameters } = webhookEmitSelect(events, 1);
-    return (await db.query(sql, parameters)) as WebhookDeliveryTarget[];
+    const { sql, parameters } = webhookEmitSelect(events);
+    return (await db.query(sql(1), parameters)) as WebhookDeliveryTarget[];
   }
 
   /** A delivery to one endpoint only (the test ping), whatever it subscribes to. */

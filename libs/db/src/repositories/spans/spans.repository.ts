@@ -117,8 +117,8 @@ export class SpansRepository {
       await db.query(settle, [spanId, edge, outcome, updateIds]);
       return [];
     }
-    const emit = webhookEmitSelect(events, 5);
-    return (await db.query(`WITH settled AS (${settle}) ${emit.sql}`, [spanId, edge, outcome, updateIds, ...emit.parameters])) as WebhookDeliveryTarget[];
+    const emit = webhookEmitSelect(events);
+    return (await db.query(`WITH settled AS (${settle}) ${emit.sql(5)}`, [spanId, edge, outcome, updateIds, ...emit.parameters])) as WebhookDeliveryTarget[];
   }
 
   /**
@@ -128,8 +128,7 @@ export class SpansRepository {
   settleEdgeWith(spanId: string, edge: SpanEdge, outcome: string, events: WebhookEventRecord[] = []): AlongsideUpdate[] {
     const settle: AlongsideUpdate = { sql: (first) => settleEdgeSql(first, true), parameters: [spanId, edge, outcome] };
     if (events.length === 0) return [settle];
-    const emit: AlongsideUpdate = { sql: (first) => webhookEmitSelect(events, first).sql, parameters: webhookEmitSelect(events, 1).parameters, answers: true };
-    return [settle, emit];
+    return [settle, { ...webhookEmitSelect(events), answers: true }];
   }
 
   async edgesOf(db: EntityManager, spanId: string): Promise<{ edge: SpanEdge; outcome: string; updateIds: string[] }[]> {
