@@ -44,10 +44,11 @@ const coverageEnv = { NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(B
  * Unit files and most e2e files run two at a time: e2e files wait on services, fakes and real time more than they
  * compute, so two overlap well on two cores. Run one at a time after them: the e2e files that assert a time or a
  * latency (a prompt exit, a retry's gap, a live event within a second, a meeting applied within 30 s of its start,
- * a p95), which a second file's load can break. Files that check that nothing anywhere changed have a schema of their
+ * a p95), which a second file's load can break, and the Docker image's replayed build, which takes both cores for a
+ * minute and a half and would be that load. Files that check that nothing anywhere changed have a schema of their
  * own (`ownSchema` in test/support/stack.ts), so they can run alongside.
  */
-const E2E_ALONE_FILES = ['startup', 'retries', 'live', 'schedules', 'calendar-meetings', 'calendar-providers', 'team-availability-scale', 'bench-smoke'];
+const E2E_ALONE_FILES = ['startup', 'retries', 'live', 'schedules', 'calendar-meetings', 'calendar-providers', 'team-availability-scale', 'bench-smoke', 'docker-image'];
 const E2E_ALONE = `test/e2e/(${E2E_ALONE_FILES.join('|')})\\.e2e-spec`;
 const parts = wholeSuite
   ? [

@@ -32,12 +32,12 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Starts a service and waits until /health/ready answers 200 (or the process dies). */
-  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+  /** Starts a service (of this checkout's build, or of another tree's `root`) and waits until /health/ready answers 200 (or the process dies). */
+  static async start(name: ServiceName, env: Record<string, string>, root = ROOT): Promise<ServiceProcess> {
     const port = await freePort();
     const logFile = join(mkdtempSync(join(tmpdir(), `statusync-${name}-`)), `${name}.log`);
-    const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
+      cwd: root,
       env: { ...process.env, ...env, [PORT_VARIABLE[name]]: String(port), HOST: '127.0.0.1', LOG_FILE: logFile },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
