@@ -26,11 +26,16 @@ function build() {
   process.stderr.write('statusync: building (npm run build)...\n');
   const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', process.stderr, process.stderr] });
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** `npm run build` ends with this (`--stamp`), so a build made any way counts as one and is not redone. */
+function markBuilt() {
   writeFileSync(stamp, new Date().toISOString());
 }
 
 if (require.main === module) {
-  if (!isBuilt()) build();
+  if (process.argv.includes('--stamp')) markBuilt();
+  else if (!isBuilt()) build();
 }
 
 module.exports = { isBuilt, build };

@@ -5,6 +5,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { isBuilt, build } = require('./build-if-needed');
+const { stopWhenOrphaned } = require('./stop-when-orphaned');
 
 const root = join(__dirname, '..');
 const SERVICES = ['api-gateway', 'sync-worker', 'scheduler', 'calendar-poller'];
@@ -50,3 +51,4 @@ function stop() {
 
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+stopWhenOrphaned(stop);

@@ -13,6 +13,10 @@
  */
 import { GithubFake } from './github-fake';
 import { SlackFake } from './slack-fake';
+import { DEFAULT_SLACK_EMOJI } from './slack-state';
+
+/** The workspace's custom emoji, so the README's template example (a Slack override to a custom emoji) applies. */
+const CUSTOM_SLACK_EMOJI = ['party-parrot'];
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
   const latencyMs = intFromEnv('FAKE_LATENCY_MS', 0);
   const oauthClient = { clientId: process.env.FAKE_OAUTH_CLIENT_ID?.trim() || 'statusync-dev', clientSecret: process.env.FAKE_OAUTH_CLIENT_SECRET?.trim() || 'statusync-dev-secret' };
   const github = await GithubFake.start({ port: intFromEnv('FAKE_GITHUB_PORT', 4010), host, latencyMs, acceptAnyToken: true, oauthClients: [oauthClient] });
-  const slack = await SlackFake.start({ port: intFromEnv('FAKE_SLACK_PORT', 4020), host, latencyMs, acceptAnyToken: true, oauthClients: [{ ...oauthClient, tokenRotation: true }] });
+  const slack = await SlackFake.start({ port: intFromEnv('FAKE_SLACK_PORT', 4020), host, latencyMs, acceptAnyToken: true, emoji: [...DEFAULT_SLACK_EMOJI, ...CUSTOM_SLACK_EMOJI], oauthClients: [{ ...oauthClient, tokenRotation: true }] });
   github.oauthLoginAs('octocat');
   slack.oauthLoginAs('U0DEVUSER', { name: 'dev' });
 
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
     `GitHub fake: ${github.url}  (POST /graphql, control under /_fake/)`,
     `Slack fake:  ${slack.url}  (POST /api/<method>, control under /_fake/)`,
     `Latency: ${latencyMs} ms. Tokens: any ghp_…/gho_…/github_pat_… (login = rest) and any xoxp-… are accepted.`,
+    `Slack's workspace has the standard emoji and the custom ${CUSTOM_SLACK_EMOJI.map((name) => `:${name}:`).join(', ')}; any other status emoji is refused (profile_set_failed).`,
     '',
     'Point the apps at them with:',
     `  GITHUB_GRAPHQL_URL=${github.graphqlUrl}`,
@@ -63,6 +68,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A SIGTERM to npm's own process ends npm and its `sh -c` but not us (as for `npm start`, scripts/stop-when-orphaned.js):
+  // once the parent is gone, stop as if signalled, so the ports are not left held.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop('SIGTERM'), 1_000).unref();
 }
 
 main().catch((err: unknown) => {
