@@ -48,6 +48,12 @@ export interface SoakFigures {
   rssGrowthPct: number;
   /** What each service's memory is made of (from bench/heap-probe.ts inside it). */
   heap: Record<string, HeapFigures>;
+  /**
+   * Each service's memory over the run, so a growth figure can be judged by its curve (a leak climbs; V8 sizing its
+   * heap swings): `byMinute` as [minute, highest RSS MB, highest heap reserved MB], `liveHeap` as [seconds, MB in
+   * use after a full GC].
+   */
+  curves: Record<string, { byMinute: [number, number, number][]; liveHeap: [number, number][] }>;
   /** Largest live-heap growth of any service after warm-up: a leak shows here whatever the allocator does. */
   liveHeapGrowthPct: number | null;
   /** Redis used_memory (the whole server: shared with anything else on it). */
@@ -159,6 +165,7 @@ export async function soakPhase(
       rss: rssSeries,
       rssGrowthPct: Math.max(...Object.values(rssSeries).map((s) => s.growthPct)),
       heap,
+      curves: Object.fromEntries(Object.entries(heapLines).map(([name, lines]) => [name, curveOf(lines)])),
       liveHeapGrowthPct: liveGrowths.length > 0 ? Math.max(...liveGrowths) : null,
       redis: series(redis, warmUpEnd),
       redisOwn,
@@ -185,6 +192,19 @@ function readProbe(file: string, started: number): (Omit<HeapProbeLine, 'at'> & 
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as HeapProbeLine)
     .map((line) => ({ ...line, at: line.at - started, rss: mb(line.rss), heapTotal: mb(line.heapTotal), heapUsed: mb(line.heapUsed), external: mb(line.external), arrayBuffers: mb(line.arrayBuffers) }));
+}
+
+function curveOf(lines: ReturnType<typeof readProbe>): SoakFigures['curves'][string] {
+  const minutes = new Map<number, [number, number, number]>();
+  for (const line of lines.filter((line) => line.kind === 'sample')) {
+    const minute = Math.max(0, Math.floor(line.at / 60_000));
+    const [, rss, heapTotal] = minutes.get(minute) ?? [minute, 0, 0];
+    minutes.set(minute, [minute, Math.max(rss, line.rss), Math.max(heapTotal, line.heapTotal)]);
+  }
+  return {
+    byMinute: [...minutes.values()],
+    liveHeap: lines.filter((line) => line.kind === 'gc').map((line) => [Math.round(line.at / 1000), line.heapUsed]),
+  };
 }
 
 function heapFigures(lines: ReturnType<typeof readProbe>, warmUpEnd: number): HeapFigures {

@@ -29,6 +29,13 @@ describe('toSlackError', () => {
     expect(toSlackError(platformError(undefined))).toMatchObject({ code: 'unknown_error', permanent: true });
   });
 
+  it('says what a person can do about profile_set_failed: an emoji the workspace lacks', () => {
+    const error = toSlackError(platformError('profile_set_failed'));
+    expect(error).toMatchObject({ code: 'profile_set_failed', permanent: true });
+    expect(error.message).toBe('An API error occurred: profile_set_failed; one cause is a status emoji this workspace does not have (a custom emoji such as :party-parrot: must exist in it)');
+    expect(toSlackError(platformError('too_long')).message).toBe('An API error occurred: too_long');
+  });
+
   it('retries 5xx and 429 HTTP answers, and refuses other 4xx', () => {
     expect(toSlackError({ code: ErrorCode.HTTPError, message: 'bad gateway', statusCode: 502 })).toMatchObject({ code: 'http_502', permanent: false });
     expect(toSlackError({ code: ErrorCode.HTTPError, message: 'too many', statusCode: 429 })).toMatchObject({ code: 'http_429', permanent: false });

@@ -38,6 +38,14 @@ const TRANSIENT_ERRORS = new Set([
   'snooze_end_failed',
 ]);
 
+/**
+ * What a person can do about a refusal whose code says little: Slack answers `profile_set_failed` for a status emoji
+ * the workspace does not have, which a template's Slack override may name (a custom emoji cannot be checked ahead).
+ */
+const INPUT_ERROR_HINTS: Record<string, string> = {
+  profile_set_failed: 'one cause is a status emoji this workspace does not have (a custom emoji such as :party-parrot: must exist in it)',
+};
+
 interface SlackErrorLike {
   code?: string;
   message: string;
@@ -58,7 +66,8 @@ export function toSlackError(error: unknown): PlatformError {
       if (code === 'ratelimited') return new PlatformRateLimitError(PLATFORM, code, e.message, DEFAULT_RATE_LIMIT_WAIT_MS);
       if (AUTH_ERRORS.has(code)) return new PlatformAuthError(PLATFORM, code, e.message);
       if (TRANSIENT_ERRORS.has(code)) return new PlatformUnavailableError(PLATFORM, code, e.message);
-      return new PlatformInputError(PLATFORM, code, e.message);
+      const hint = INPUT_ERROR_HINTS[code];
+      return new PlatformInputError(PLATFORM, code, hint ? `${e.message}; ${hint}` : e.message);
     }
     case ErrorCode.HTTPError:
       return (e.statusCode ?? 500) >= 500 || e.statusCode === 429
