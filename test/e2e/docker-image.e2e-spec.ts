@@ -37,7 +37,10 @@ function dockerfileSteps(text: string): Step[] {
   return lines.map((line) => {
     const [instruction, ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
-    if (instruction.toUpperCase() === 'FROM') stage = /\bAS\s+(\S+)/i.exec(args)?.[1] ?? `stage-${stages}`, (stages += 1);
+    if (instruction.toUpperCase() === 'FROM') {
+      stage = /\bAS\s+(\S+)/i.exec(args)?.[1] ?? `stage-${stages}`;
+      stages += 1;
+    }
     return { stage, instruction: instruction.toUpperCase(), args };
   });
 }
@@ -66,10 +69,10 @@ function buildContext(): Set<string> {
 function copy(tree: string, args: string[], from: { root: string; has: (path: string) => boolean }) {
   const destination = args[args.length - 1].replace(/^\/app\/?/, './');
   const sources = args.slice(0, -1).map((source) => posix.normalize(source.replace(/^\/app\/?/, '')).replace(/\/$/, ''));
+  const intoDirectory = destination.endsWith('/') || sources.length > 1;
   for (const source of sources) {
     if (!from.has(source)) throw new Error(`COPY ${source}: not there to copy`);
     const path = join(from.root, source);
-    const intoDirectory = destination.endsWith('/') || sources.length > 1;
     const target = statSync(path).isDirectory() || !intoDirectory ? join(tree, destination) : join(tree, destination, basename(source));
     cpSync(path, target, { recursive: true, verbatimSymlinks: true, filter: (copied) => from.has(relative(from.root, copied)) });
   }
@@ -106,7 +109,7 @@ describe('the Docker image (Dockerfile, replayed without a daemon)', () => {
   beforeAll(async () => {
     const context = buildContext();
     const fromContext = { root: ROOT, has: (path: string) => context.has(path) };
-    const fromBuild = { root: buildTree, has: (path: string) => path === '' || existsSync(join(buildTree, path)) };
+    const fromBuild = { root: buildTree, has: (path: string) => existsSync(join(buildTree, path)) };
     mkdirSync(buildTree, { recursive: true });
     mkdirSync(imageTree, { recursive: true });
     // `npm ci` from the machine's npm cache where it can (the registry otherwise), as a warm Docker layer would.

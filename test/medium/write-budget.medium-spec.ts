@@ -1,8 +1,8 @@
-import { loadConfig } from '@statusync/core';
 import { Redis } from 'ioredis';
 import { WriteBudget } from '../../apps/sync-worker/src/sync/write-budget';
 import { freePort } from '../support/free-port';
 import { E2E, queuePrefixFor } from '../support/test-env';
+import { mediumConfig, untilReady } from './support/medium-env';
 
 /**
  * Middle tier (real Redis): the worker's per-user write budget, spent before each platform call so that Slack's 10
@@ -11,20 +11,18 @@ import { E2E, queuePrefixFor } from '../support/test-env';
  */
 describe('WriteBudget (per user and platform, shared through Redis)', () => {
   const prefix = queuePrefixFor('write-budget');
-  const env = { NODE_ENV: 'test', DATABASE_URL: E2E.databaseUrl, REDIS_URL: E2E.redisUrl, QUEUE_PREFIX: prefix, JWT_SECRET: E2E.jwtSecret, TOKEN_ENCRYPTION_KEY: E2E.encryptionKey };
-  const budgetOn = (overrides: Record<string, string> = {}) => new WriteBudget(loadConfig({ ...env, SYNC_SLACK_WRITES_PER_MINUTE: '10', SYNC_GITHUB_WRITES_PER_MINUTE: '0', ...overrides }));
   const budgets: WriteBudget[] = [];
-  const replica = (overrides?: Record<string, string>) => {
-    const budget = budgetOn(overrides);
+  /** One worker replica's budget (closed after the file). */
+  const replica = (env: Record<string, string> = {}) => {
+    const budget = new WriteBudget(mediumConfig(prefix, { SYNC_SLACK_WRITES_PER_MINUTE: '10', SYNC_GITHUB_WRITES_PER_MINUTE: '0', ...env }));
     budgets.push(budget);
     return budget;
   };
   const redis = new Redis(E2E.redisUrl);
 
-  // Its client connects in the background with no offline queue: until it is ready, a take goes ahead unbudgeted.
+  // Until its client is ready, a take goes ahead unbudgeted.
   const ready = async (budget: WriteBudget) => {
-    const client = (budget as unknown as { redis: Redis }).redis;
-    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    await untilReady((budget as unknown as { redis: Redis }).redis);
     return budget;
   };
 

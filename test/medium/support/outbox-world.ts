@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { ModuleRef } from '@nestjs/core';
-import { loadConfig } from '@statusync/core';
 import { dataSourceOptions, DeliveriesRepository } from '@statusync/db';
 import { PLATFORMS } from '@statusync/platforms';
 import { StatusSyncProducer, statusSyncQueueName } from '@statusync/queue';
@@ -9,7 +8,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { OutboxSweeper } from '../../../apps/scheduler/src/outbox-sweeper';
 import { E2E, queuePrefixFor } from '../../support/test-env';
-import { MEDIUM } from './medium-env';
+import { MEDIUM, mediumConfig } from './medium-env';
 
 /**
  * What an outbox sweep test needs, in process: the middle tier's schema as the owner (`admin`) and as the app role,
@@ -18,17 +17,7 @@ import { MEDIUM } from './medium-env';
  */
 export function outboxWorld(label: string) {
   const prefix = queuePrefixFor(label);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: E2E.databaseUrl,
-    DATABASE_SCHEMA: MEDIUM.schema,
-    REDIS_URL: E2E.redisUrl,
-    QUEUE_PREFIX: prefix,
-    JWT_SECRET: E2E.jwtSecret,
-    TOKEN_ENCRYPTION_KEY: E2E.encryptionKey,
-    OUTBOX_SWEEP_AGE_MS: '60000',
-    OUTBOX_SWEEP_INTERVAL_MS: '60000',
-  });
+  const config = mediumConfig(prefix, { OUTBOX_SWEEP_AGE_MS: '60000', OUTBOX_SWEEP_INTERVAL_MS: '60000' });
   const admin = new Pool({ connectionString: E2E.databaseUrl, max: 2, options: `-c search_path=${MEDIUM.schema}` });
   const dataSource = new DataSource(dataSourceOptions({ ...config.database, poolSize: 2, role: 'statusync_app' }));
   const queues = new Map(PLATFORMS.map((p) => [getQueueToken(statusSyncQueueName(p)), new Queue(statusSyncQueueName(p), { connection: { url: E2E.redisUrl }, prefix })]));
